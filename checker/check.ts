@@ -1,0 +1,109 @@
+/**
+ * Checking a program under a memory model: compile, search, replay every violation into
+ * its shortest trace, and return the Result as a value.
+ */
+import { compileProgram, layoutFor, type CompiledProgram } from './compile.ts';
+import { usageError } from './errors.ts';
+import type { Program } from './ir.ts';
+import { memoryModelInfo } from './memory/index.ts';
+import type { MemoryModel, MemoryModelName } from './memory/model.ts';
+import { replay } from './explore/replay.ts';
+import { search, type Progress, type SearchOutcome } from './explore/search.ts';
+import { collisionProbability } from './explore/fingerprint.ts';
+import { overallVerdict, type PropertyResult, type Result } from './result.ts';
+
+export const DEFAULT_BUFFER = 8;
+
+export interface CheckOptions {
+  readonly mm: MemoryModelName;
+  /** store-buffer capacity (default 4) */
+  readonly buffer?: number;
+  readonly maxStates?: number;
+  readonly timeoutSeconds?: number;
+  readonly exact?: boolean;
+  /** property ids to check (default: all) */
+  readonly properties?: readonly string[];
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressIntervalMs?: number;
+  /** for the Result's header */
+  readonly variant?: string | null;
+  readonly params?: Readonly<Record<string, number | string>>;
+  readonly onFinal?: (s: Int32Array, id: number) => void;
+}
+
+export interface Prepared {
+  readonly cp: CompiledProgram;
+  readonly mm: MemoryModel;
+}
+
+/** Compiles a program for a memory model (exported for tests and tools that drive the search themselves). */
+export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFAULT_BUFFER): Prepared {
+  const info = memoryModelInfo(mmName);
+  if (!info) throw usageError(`memory model '${mmName}' is not implemented yet`);
+  if (!Number.isInteger(buffer) || buffer < 1) throw usageError(`--buffer must be a positive integer, got ${buffer}`);
+  // The memory model's size depends on the layout before its own area.
+  const probe = info.create(layoutFor(program, 0), { buffer });
+  const cp = compileProgram(program, probe.size);
+  const mm = info.create(cp.layout, { buffer });
+  return { cp, mm };
+}
+
+export function checkProgram(program: Program, opts: CheckOptions): Result {
+  const info = memoryModelInfo(opts.mm);
+  const buffer = opts.buffer ?? DEFAULT_BUFFER;
+  const { cp, mm } = prepare(program, opts.mm, buffer);
+  let checked: Set<number> | undefined;
+  if (opts.properties && opts.properties.length > 0) {
+    checked = new Set();
+    for (const id of opts.properties) {
+      const p = cp.properties.find((q) => q.id === id);
+      if (!p) throw usageError(`unknown property '${id}' (properties: ${cp.properties.map((q) => q.id).join(', ')})`);
+      checked.add(p.index);
+    }
+  }
+  const outcome: SearchOutcome = search(cp, mm, {
+    ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+    ...(opts.timeoutSeconds !== undefined ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
+    ...(opts.exact ? { exact: true } : {}),
+    ...(checked ? { checked } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
+    ...(opts.onFinal ? { onFinal: opts.onFinal } : {}),
+  });
+  const complete = outcome.stopReason === 'exhausted' || outcome.stopReason === 'all-violated';
+  const properties: PropertyResult[] = [];
+  for (const p of cp.properties) {
+    if (checked && !checked.has(p.index)) continue;
+    if (p.kind === 'final') continue; // decided by the caller from the final states (litmus)
+    const base = { id: p.id, kind: p.kind === 'builtin-deadlock' ? 'deadlock' : p.kind, description: p.description };
+    if (p.kind === 'unchecked') {
+      properties.push({ ...base, verdict: 'unchecked', ...(p.reason ? { reason: p.reason } : {}) });
+      continue;
+    }
+    const v = outcome.violations[p.index];
+    if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v) });
+    else properties.push({ ...base, verdict: complete ? 'holds' : 'incomplete' });
+  }
+  return {
+    model: program.name,
+    variant: opts.variant ?? null,
+    mm: opts.mm,
+    params: opts.params ?? {},
+    verdict: overallVerdict(properties),
+    properties,
+    states: outcome.states,
+    transitions: outcome.transitions,
+    depth: outcome.depth,
+    seconds: outcome.seconds,
+    complete,
+    stopReason: outcome.stopReason,
+    bounds: {
+      maxStates: opts.maxStates ?? null,
+      timeoutSeconds: opts.timeoutSeconds ?? null,
+      buffer: info?.buffered ? buffer : null,
+      bufferReached: mm.bufferFullHits > 0,
+      mode: opts.exact ? 'exact' : 'fingerprint',
+      collisionProbability: opts.exact ? null : collisionProbability(outcome.states, outcome.transitions),
+    },
+  };
+}

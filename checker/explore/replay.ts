@@ -1,0 +1,267 @@
+/**
+ * Replaying a counterexample, as SPIN replays a trail: the search keeps for each state
+ * only its parent and the index of the step that reached it; here the steps are run again
+ * from the initial state with tracing on, and each one is turned into a TraceStep with
+ * what the thread did, the values it read and wrote, the memory events in herd's
+ * vocabulary (with reads-from and coherence order), and the state change.
+ */
+import type { CompiledProgram } from '../compile.ts';
+import { OP_ATOMIC_BEGIN, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_RMW, OP_SELECT, OP_SKIP } from '../compile.ts';
+import type { FenceKind } from '../ir.ts';
+import { FENCE_FULL, FENCE_LD, type MemoryModel } from '../memory/model.ts';
+import { Printer } from '../print.ts';
+import type { Change, MemoryEvent, StateEntry, Trace, TraceStep } from '../result.ts';
+import { formatPosition } from '../source.ts';
+import type { SearchOutcome, ViolationRecord } from './search.ts';
+import { SuccessorGenerator, type StepTracer, type SuccessorSink } from './successors.ts';
+
+type Raw =
+  | { readonly e: 'instr'; readonly t: number; readonly pc: number }
+  | { readonly e: 'read'; readonly t: number; readonly cell: number; readonly value: number; readonly source: 'memory' | 'buffer' }
+  | { readonly e: 'write'; readonly t: number; readonly cell: number; readonly value: number; readonly visible: boolean }
+  | { readonly e: 'commit'; readonly t: number; readonly cell: number; readonly value: number }
+  | { readonly e: 'fence'; readonly t: number; readonly kind: number }
+  | { readonly e: 'internal'; readonly t: number };
+
+class Recorder implements StepTracer {
+  events: Raw[] = [];
+  mark(): number { return this.events.length; }
+  reset(m: number): void { this.events.length = m; }
+  instr(t: number, pc: number): void { this.events.push({ e: 'instr', t, pc }); }
+  read(t: number, cell: number, value: number, source: 'memory' | 'buffer'): void { this.events.push({ e: 'read', t, cell, value, source }); }
+  write(t: number, cell: number, value: number, visible: boolean): void { this.events.push({ e: 'write', t, cell, value, visible }); }
+  commit(t: number, cell: number, value: number): void { this.events.push({ e: 'commit', t, cell, value }); }
+  fence(t: number, kind: number): void { this.events.push({ e: 'fence', t, kind }); }
+  internal(t: number): void { this.events.push({ e: 'internal', t }); }
+}
+
+/** Captures the k-th outcome of an expansion, with the events that produced it. */
+class Capture implements SuccessorSink {
+  private n = 0;
+  state: (s: Int32Array) => void;
+  violation: (s: Int32Array, property: number, message: string) => void;
+  got: { state: Int32Array; events: Raw[]; violation: string | null } | null = null;
+  constructor(k: number, rec: Recorder) {
+    this.state = (s) => { if (this.n++ === k) this.got = { state: s.slice(), events: rec.events.slice(), violation: null }; };
+    this.violation = (s, _p, message) => { if (this.n++ === k) this.got = { state: s.slice(), events: rec.events.slice(), violation: message }; };
+  }
+}
+
+const FENCE_NAMES: readonly FenceKind[] = ['full', 'ld', 'st'];
+
+/** Names and values of every component of a state, for traces. */
+export class StateNaming {
+  readonly printer: Printer;
+  constructor(readonly cp: CompiledProgram, readonly mm: MemoryModel) {
+    this.printer = new Printer(cp.program);
+  }
+
+  entries(s: Int32Array): StateEntry[] {
+    const { program, layout } = this.cp;
+    const p = this.printer;
+    const out: StateEntry[] = [];
+    program.threads.forEach((t, ti) => {
+      out.push({ name: `${t.name}.pc`, value: s[ti], text: p.position(t, s[ti]) });
+      t.regs.forEach((r, ri) => {
+        const v = s[layout.regBase[ti] + ri];
+        out.push({ name: `${t.name}.${r.name}`, value: v, text: p.named(v, r.values) });
+      });
+    });
+    for (let c = 0; c < layout.cells; c++) {
+      const v = s[layout.memBase + c];
+      out.push({ name: p.cellName(c), value: v, text: p.cellValue(c, v) });
+    }
+    for (let g = 0; g < layout.ghostCells; g++) {
+      const gh = program.ghosts[layout.ghostLoc[g]];
+      const v = s[layout.ghostBase + g];
+      out.push({ name: `ghost ${gh.size === 1 ? gh.name : `${gh.name}[${layout.ghostIndex[g]}]`}`, value: v, text: p.named(v, gh.values) });
+    }
+    for (const d of this.mm.describe(s, { cell: (c) => p.cellName(c), value: (c, v) => p.cellValue(c, v), thread: (t) => program.threads[t].name })) {
+      out.push({ name: d.name, value: null, text: d.value });
+    }
+    return out;
+  }
+}
+
+function diff(a: readonly StateEntry[], b: readonly StateEntry[]): Change[] {
+  const out: Change[] = [];
+  for (let i = 0; i < b.length; i++) if (a[i].text !== b[i].text) out.push({ name: b[i].name, before: a[i].text, after: b[i].text });
+  return out;
+}
+
+/** Rebuilds the shortest counterexample for violation `v` of a finished search. */
+export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutcome, v: ViolationRecord): Trace {
+  const naming = new StateNaming(cp, mm);
+  const p = naming.printer;
+  const program = cp.program;
+  const rec = new Recorder();
+  const gen = new SuccessorGenerator(cp, mm);
+  gen.tracer = rec;
+  mm.tracer = rec;
+  try {
+    const moves = v.stateId >= 0 ? outcome.pathTo(v.stateId) : [];
+    if (v.at === 'step') moves.push(v.move);
+    // the initial state
+    const init = new Capture(moves[0] ?? 0, rec);
+    gen.initialStates(init);
+    if (!init.got) throw new Error('replay: initial state not found');
+    let cur = init.got.state;
+    const initial = naming.entries(cur);
+    let before = initial;
+    const steps: TraceStep[] = [];
+    const events: MemoryEvent[] = [];
+    const ev = new EventBuilder(cp, p, events);
+    let violationText = v.message;
+    for (let i = 1; i < moves.length; i++) {
+      rec.reset(0);
+      const cap = new Capture(moves[i], rec);
+      gen.generate(cur, cap);
+      if (!cap.got) throw new Error(`replay: step ${i} (move ${moves[i]}) not found`);
+      const stepIndex = steps.length + 1;
+      const step = ev.step(stepIndex, cap.got.events);
+      cur = cap.got.state;
+      const after = naming.entries(cur);
+      steps.push({ ...step, changes: diff(before, after) });
+      before = after;
+      if (cap.got.violation !== null) violationText = cap.got.violation;
+    }
+    return {
+      property: cp.properties[v.property].id,
+      initial,
+      steps,
+      events,
+      violation: violationText,
+      final: before,
+    };
+  } finally {
+    mm.tracer = null;
+  }
+}
+
+/** Turns the raw events of each step into herd-style memory events and a readable action. */
+class EventBuilder {
+  private readonly lastVisible: (number | null)[];
+  private readonly coCount: number[];
+  private readonly pending: { t: number; cell: number; id: number }[] = [];
+  private rmwCount = 0;
+
+  constructor(private readonly cp: CompiledProgram, private readonly p: Printer, private readonly out: MemoryEvent[]) {
+    this.lastVisible = new Array(cp.layout.cells).fill(null);
+    this.coCount = new Array(cp.layout.cells).fill(0);
+  }
+
+  step(index: number, raw: readonly Raw[]): Omit<TraceStep, 'changes'> {
+    const internal = raw.find((r) => r.e === 'internal');
+    const first = raw.find((r) => r.e === 'instr' || r.e === 'internal');
+    const t = first ? first.t : 0;
+    const th = this.cp.program.threads[t];
+    const ids: number[] = [];
+    /** one group per visible instruction: its note and what it did */
+    const groups: { note: string | null; what: string[] }[] = [];
+    let group: { note: string | null; what: string[] } = { note: null, what: [] };
+    let source: string | null = null;
+    let instrText = '';
+    let rmwId: number | undefined;
+    let rmwRead: MemoryEvent | null = null;
+    let currentOp = -1;
+    let inAtomic = false;
+
+    const push = (e: MemoryEvent): void => { this.out.push(e); ids.push(e.id); };
+    const closeRmw = (): void => {
+      if (rmwRead) group.what.push(`rmw ${rmwRead.location}: read ${rmwRead.valueText}, no write`);
+      rmwRead = null;
+    };
+    for (const r of raw) {
+      switch (r.e) {
+        case 'instr': {
+          const ins = this.cp.threads[r.t].code[r.pc];
+          closeRmw();
+          currentOp = ins.op;
+          instrText = this.p.instr(ins.ir, this.cp.program.threads[r.t]);
+          rmwId = ins.op === OP_RMW || ins.op === OP_AWAIT_RMW ? ++this.rmwCount : undefined;
+          if (ins.op === OP_ATOMIC_BEGIN) inAtomic = true;
+          if (ins.visible && ins.op !== OP_SELECT && (!inAtomic || ins.op === OP_ATOMIC_BEGIN)) {
+            if (source === null) source = formatPosition(ins.ir.src);
+            group = { note: ins.ir.note ?? null, what: [] };
+            groups.push(group);
+            if (ins.op === OP_ATOMIC_BEGIN) group.what.push('atomically');
+            if (ins.op === OP_SKIP) group.what.push('skip');
+          }
+          break;
+        }
+        case 'read': {
+          const rf = r.source === 'buffer' ? this.newestPending(r.t, r.cell) : this.lastVisible[r.cell];
+          const e: MemoryEvent = {
+            id: this.out.length, step: index, thread: th.name, kind: 'R', location: this.p.cellName(r.cell), value: r.value,
+            valueText: this.p.cellValue(r.cell, r.value), instruction: instrText, rf, source: r.source,
+            ...(rmwId !== undefined ? { rmw: rmwId } : {}),
+          };
+          push(e);
+          if (rmwId !== undefined) { rmwRead = e; break; }
+          const verb = currentOp === OP_AWAIT_LOAD ? 'await' : 'load';
+          group.what.push(`${verb} ${e.location} → ${e.valueText}${r.source === 'buffer' ? ' (forwarded from its own store buffer)' : ''}`);
+          break;
+        }
+        case 'write': {
+          const id = this.out.length;
+          const e: MemoryEvent = {
+            id, step: index, thread: th.name, kind: 'W', location: this.p.cellName(r.cell), value: r.value,
+            valueText: this.p.cellValue(r.cell, r.value), instruction: instrText,
+            visibleAt: r.visible ? index : null, co: r.visible ? this.coCount[r.cell]++ : null,
+            ...(rmwId !== undefined ? { rmw: rmwId } : {}),
+          };
+          push(e);
+          if (r.visible) this.lastVisible[r.cell] = id;
+          else this.pending.push({ t: r.t, cell: r.cell, id });
+          if (rmwRead && rmwRead.rmw === rmwId) {
+            group.what.push(`rmw ${e.location}: ${rmwRead.valueText} → ${e.valueText}`);
+            rmwRead = null;
+          } else {
+            group.what.push(`store ${e.location} := ${e.valueText}${r.visible ? '' : ' (into its store buffer)'}`);
+          }
+          break;
+        }
+        case 'commit': {
+          const k = this.pending.findIndex((q) => q.t === r.t && q.cell === r.cell);
+          if (k >= 0) {
+            const { id } = this.pending[k];
+            this.pending.splice(k, 1);
+            this.out[id] = { ...this.out[id], visibleAt: index, co: this.coCount[r.cell]++ };
+            this.lastVisible[r.cell] = id;
+            ids.push(id);
+          }
+          group.what.push(`${this.p.cellName(r.cell)} := ${this.p.cellValue(r.cell, r.value)} leaves ${this.cp.program.threads[r.t].name}'s store buffer and becomes visible`);
+          if (groups.length === 0) groups.push(group);
+          break;
+        }
+        case 'fence': {
+          const kind = FENCE_NAMES[r.kind] ?? 'full';
+          push({ id: this.out.length, step: index, thread: th.name, kind: 'F', location: '', value: 0, valueText: '', instruction: instrText, fence: kind });
+          group.what.push(`fence ${kind}${r.kind === FENCE_FULL ? '' : r.kind === FENCE_LD ? ' (orders R→R, R→W)' : ' (orders W→W)'}`);
+          break;
+        }
+        case 'internal':
+          break;
+      }
+    }
+    closeRmw();
+    const action = groups
+      .map((g) => (g.note ? `${g.note}${g.what.length ? ` — ${g.what.join(', ')}` : ''}` : g.what.join(', ')))
+      .filter((x) => x.length > 0)
+      .join('; ');
+    return {
+      index,
+      thread: th.name,
+      actor: internal ? `${th.actor}: store buffer` : th.actor,
+      kind: internal ? 'memory' : 'thread',
+      action,
+      source,
+      events: ids,
+    };
+  }
+
+  private newestPending(t: number, cell: number): number | null {
+    for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].t === t && this.pending[i].cell === cell) return this.pending[i].id;
+    return this.lastVisible[cell];
+  }
+}

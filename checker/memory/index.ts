@@ -1,0 +1,38 @@
+/** The memory models by name: the one place the CLI and the explorer look them up. */
+import type { MemoryModel, MemoryModelName, MemoryModelOptions, StateLayout } from './model.ts';
+import { SequentialConsistency } from './sc.ts';
+import { TotalStoreOrder } from './tso.ts';
+
+export interface MemoryModelInfo {
+  readonly name: MemoryModelName;
+  readonly title: string;
+  /** which reorderings it allows, for `xenmc list` and the README */
+  readonly allows: string;
+  readonly create: (layout: StateLayout, opts: MemoryModelOptions) => MemoryModel;
+  /** whether the --buffer bound applies */
+  readonly buffered: boolean;
+}
+
+export const MEMORY_MODELS: readonly MemoryModelInfo[] = [
+  {
+    name: 'sc',
+    title: 'sequential consistency',
+    allows: 'interleavings only',
+    create: (layout) => new SequentialConsistency(layout),
+    buffered: false,
+  },
+  {
+    name: 'tso',
+    title: 'x86-TSO',
+    allows: 'W→R reordering through a FIFO store buffer per thread, with store forwarding',
+    create: (layout, opts) => new TotalStoreOrder(layout, opts.buffer),
+    buffered: true,
+  },
+];
+
+/** All names a model may declare, including those whose implementation has not landed yet. */
+export const ALL_MEMORY_MODEL_NAMES: readonly MemoryModelName[] = ['sc', 'tso', 'pso', 'armv8'];
+
+export function memoryModelInfo(name: string): MemoryModelInfo | undefined {
+  return MEMORY_MODELS.find((m) => m.name === name);
+}

@@ -1,0 +1,95 @@
+/**
+ * The one interface every memory model implements. The explorer owns threads (program
+ * counters, registers, local code); a memory model owns what a thread's accesses do to
+ * shared memory and to the model's own state (store buffers, views, ...), and which of
+ * its own steps (a buffered store becoming visible) are enabled.
+ *
+ * All of this runs in the hot loop, so every operation works in place on the flat state
+ * vector and returns numbers: an access first says how many outcomes it has from this
+ * state (0: not enabled now, e.g. a fence waiting for its buffer to drain; 2+: the model
+ * lets it read one of several values), and the explorer then performs outcome k on its
+ * own copy of the state.
+ *
+ * Layout: memory cell c is at `s[layout.memBase + c]`; the model's own area is
+ * `s[layout.mmBase .. layout.mmBase + size)`, zero-initialised and then `init`ed.
+ */
+
+export type MemoryModelName = 'sc' | 'tso' | 'pso' | 'armv8';
+
+/** Numeric codes the hot loop passes instead of the IR's strings. */
+export const ORDER_PLAIN = 0;
+export const ORDER_ACQUIRE = 1;
+export const ORDER_RELEASE = 2;
+export const ORDER_ACQ_REL = 3;
+export const FENCE_FULL = 0;
+export const FENCE_LD = 1;
+export const FENCE_ST = 2;
+
+export interface StateLayout {
+  readonly threads: number;
+  readonly memBase: number;
+  readonly cells: number;
+  readonly mmBase: number;
+}
+
+export interface MemoryModelOptions {
+  /** store-buffer capacity per thread (TSO) or per thread and location (PSO) */
+  readonly buffer: number;
+}
+
+/** What a memory model reports while a counterexample is replayed (never during search). */
+export interface MemoryTracer {
+  /** `source`: 'memory' for a value from memory, 'buffer' for the thread's own buffered store */
+  read(thread: number, cell: number, value: number, source: 'memory' | 'buffer'): void;
+  /** `visible`: false when the store went into a buffer */
+  write(thread: number, cell: number, value: number, visible: boolean): void;
+  /** a buffered store of `thread` became visible in memory */
+  commit(thread: number, cell: number, value: number): void;
+}
+
+export interface MemoryModel {
+  readonly name: MemoryModelName;
+  /** ints of per-state storage this model needs */
+  readonly size: number;
+  /** set during replay only; the hot loop runs with null */
+  tracer: MemoryTracer | null;
+  /** how many times a store found its buffer full (the buffer bound limited the search) */
+  bufferFullHits: number;
+
+  init(s: Int32Array): void;
+
+  loadCount(s: Int32Array, t: number, cell: number, order: number): number;
+  load(s: Int32Array, t: number, cell: number, order: number, k: number): number;
+
+  storeCount(s: Int32Array, t: number, cell: number, order: number): number;
+  store(s: Int32Array, t: number, cell: number, value: number, order: number, k: number): void;
+
+  /** A read-modify-write is read (outcome k) then, unless a cas failed, written on the same state. */
+  rmwCount(s: Int32Array, t: number, cell: number, order: number): number;
+  rmwRead(s: Int32Array, t: number, cell: number, order: number, k: number): number;
+  rmwWrite(s: Int32Array, t: number, cell: number, order: number, value: number): void;
+
+  fenceCount(s: Int32Array, t: number, kind: number): number;
+  fence(s: Int32Array, t: number, kind: number, k: number): void;
+
+  /** Atomic blocks: whether one may start now, and how its accesses behave inside. */
+  atomicEnabled(s: Int32Array, t: number): boolean;
+  atomicLoad(s: Int32Array, t: number, cell: number): number;
+  atomicStore(s: Int32Array, t: number, cell: number, value: number): void;
+
+  /** The model's own steps, e.g. flushing the oldest entry of a store buffer. */
+  internalCount(s: Int32Array): number;
+  internal(s: Int32Array, k: number): void;
+  /** the thread on whose behalf internal step k runs (for traces) */
+  internalThread(s: Int32Array, k: number): number;
+
+  /** The model's own state, named, for traces: e.g. `sb[Xen0] = [slot.state:=1]`. */
+  describe(s: Int32Array, names: StateNames): { readonly name: string; readonly value: string }[];
+}
+
+/** How a memory model names cells, values and threads when it describes its state. */
+export interface StateNames {
+  cell(c: number): string;
+  value(c: number, v: number): string;
+  thread(t: number): string;
+}

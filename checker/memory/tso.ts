@@ -1,0 +1,156 @@
+/**
+ * x86-TSO as in Owens, Sarkar and Sewell, "A better x86 memory model: x86-TSO"
+ * (TPHOLs 2009) and Sewell et al., "x86-TSO: A Rigorous and Usable Programmer's Model
+ * for x86 Multiprocessors" (CACM 2010): each thread has a FIFO store buffer; a store is
+ * appended to it; a load takes the newest buffered store of its own thread to that
+ * location (store forwarding) or else memory; the oldest entry of any buffer may be
+ * written to memory at any time, as a step of its own. So W→R is the only reordering.
+ *
+ * - `full` fences (mfence) and locked read-modify-writes take effect only once the
+ *   thread's buffer is empty; the RMW then reads and writes memory at once.
+ * - `ld` and `st` fences are no-ops: TSO keeps R→R, R→W and W→W already.
+ * - acquire/release orderings are no-ops for the same reason.
+ * - Atomic blocks behave as a locked instruction sequence: they start only with an
+ *   empty buffer and their stores go straight to memory, so they are a full fence at
+ *   entry and at exit.
+ *
+ * Buffers have a capacity (`--buffer N`): a store to a full buffer waits until a flush
+ * makes room. Each time that happens `bufferFullHits` counts it, so a verdict can say
+ * whether the bound limited the search.
+ *
+ * State per thread: [n, cell0, value0, cell1, value1, ...], oldest first; unused entries
+ * are zero so equal buffers encode equally.
+ */
+import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import { FENCE_FULL } from './model.ts';
+
+export class TotalStoreOrder implements MemoryModel {
+  readonly name = 'tso' as const;
+  readonly size: number;
+  tracer: MemoryTracer | null = null;
+  bufferFullHits = 0;
+  private readonly mem: number;
+  private readonly base: number;
+  private readonly stride: number;
+  private readonly threads: number;
+
+  constructor(layout: StateLayout, readonly capacity: number) {
+    this.mem = layout.memBase;
+    this.base = layout.mmBase;
+    this.threads = layout.threads;
+    this.stride = 1 + 2 * capacity;
+    this.size = this.threads * this.stride;
+  }
+
+  init(_s: Int32Array): void {}
+
+  loadCount(): number { return 1; }
+
+  load(s: Int32Array, t: number, cell: number): number {
+    const b = this.base + t * this.stride;
+    for (let i = s[b] - 1; i >= 0; i--) {
+      if (s[b + 1 + 2 * i] === cell) {
+        const v = s[b + 2 + 2 * i];
+        if (this.tracer) this.tracer.read(t, cell, v, 'buffer');
+        return v;
+      }
+    }
+    const v = s[this.mem + cell];
+    if (this.tracer) this.tracer.read(t, cell, v, 'memory');
+    return v;
+  }
+
+  storeCount(s: Int32Array, t: number): number {
+    if (s[this.base + t * this.stride] < this.capacity) return 1;
+    this.bufferFullHits++;
+    return 0;
+  }
+
+  store(s: Int32Array, t: number, cell: number, value: number): void {
+    const b = this.base + t * this.stride;
+    const n = s[b];
+    s[b + 1 + 2 * n] = cell;
+    s[b + 2 + 2 * n] = value;
+    s[b] = n + 1;
+    if (this.tracer) this.tracer.write(t, cell, value, false);
+  }
+
+  rmwCount(s: Int32Array, t: number): number {
+    return s[this.base + t * this.stride] === 0 ? 1 : 0;
+  }
+
+  rmwRead(s: Int32Array, t: number, cell: number): number {
+    const v = s[this.mem + cell];
+    if (this.tracer) this.tracer.read(t, cell, v, 'memory');
+    return v;
+  }
+
+  rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void {
+    s[this.mem + cell] = value;
+    if (this.tracer) this.tracer.write(t, cell, value, true);
+  }
+
+  fenceCount(s: Int32Array, t: number, kind: number): number {
+    if (kind !== FENCE_FULL) return 1;
+    return s[this.base + t * this.stride] === 0 ? 1 : 0;
+  }
+
+  fence(): void {}
+
+  atomicEnabled(s: Int32Array, t: number): boolean {
+    return s[this.base + t * this.stride] === 0;
+  }
+
+  atomicLoad(s: Int32Array, t: number, cell: number): number {
+    return this.rmwRead(s, t, cell);
+  }
+
+  atomicStore(s: Int32Array, t: number, cell: number, value: number): void {
+    this.rmwWrite(s, t, cell, 0, value);
+  }
+
+  internalCount(s: Int32Array): number {
+    let n = 0;
+    for (let t = 0; t < this.threads; t++) if (s[this.base + t * this.stride] !== 0) n++;
+    return n;
+  }
+
+  internalThread(s: Int32Array, k: number): number {
+    for (let t = 0; t < this.threads; t++) {
+      if (s[this.base + t * this.stride] !== 0 && k-- === 0) return t;
+    }
+    return -1;
+  }
+
+  /** Flush the oldest entry of the k-th non-empty buffer. */
+  internal(s: Int32Array, k: number): void {
+    const t = this.internalThread(s, k);
+    const b = this.base + t * this.stride;
+    const n = s[b];
+    const cell = s[b + 1];
+    const value = s[b + 2];
+    s[this.mem + cell] = value;
+    for (let i = 1; i < n; i++) {
+      s[b + 1 + 2 * (i - 1)] = s[b + 1 + 2 * i];
+      s[b + 2 + 2 * (i - 1)] = s[b + 2 + 2 * i];
+    }
+    s[b + 1 + 2 * (n - 1)] = 0;
+    s[b + 2 + 2 * (n - 1)] = 0;
+    s[b] = n - 1;
+    if (this.tracer) this.tracer.commit(t, cell, value);
+  }
+
+  describe(s: Int32Array, names: StateNames): { name: string; value: string }[] {
+    const out: { name: string; value: string }[] = [];
+    for (let t = 0; t < this.threads; t++) {
+      const b = this.base + t * this.stride;
+      const entries: string[] = [];
+      for (let i = 0; i < s[b]; i++) {
+        const c = s[b + 1 + 2 * i];
+        entries.push(`${names.cell(c)}:=${names.value(c, s[b + 2 + 2 * i])}`);
+      }
+      out.push({ name: `store buffer of ${names.thread(t)}`, value: `[${entries.join(', ')}]` });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * What a check returns: plain values, printed and turned into exit codes only by the CLI
+ * and the renderers in reports/.
+ */
+import type { FenceKind } from './ir.ts';
+import type { MemoryModelName } from './memory/model.ts';
+
+/**
+ * holds: no reachable state violates it (the search was complete);
+ * violated: a counterexample was found (always the shortest, by breadth-first search);
+ * incomplete: the search was cut short by a bound before finding a violation;
+ * unchecked: the checker cannot decide this kind of property yet.
+ */
+export type Verdict = 'holds' | 'violated' | 'incomplete' | 'unchecked';
+
+/** A named component of the state and its value, as traces show it. */
+export interface StateEntry {
+  readonly name: string;
+  /** the raw number, or null for a composite (a store buffer) */
+  readonly value: number | null;
+  /** how people read it: READY(1), [slot.state:=READY(1)], "Xen0 @ wait" */
+  readonly text: string;
+}
+
+export interface Change {
+  readonly name: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** A memory event in herd's vocabulary: reads (R), writes (W) and fences (F). */
+export interface MemoryEvent {
+  readonly id: number;
+  /** the trace step (1-based) that performed it */
+  readonly step: number;
+  readonly thread: string;
+  readonly kind: 'R' | 'W' | 'F';
+  /** the location element (`slot.state`, `ring[2]`); empty for fences */
+  readonly location: string;
+  readonly value: number;
+  readonly valueText: string;
+  /** the instruction that performed it, as printed in the trace */
+  readonly instruction: string;
+  /** for fences */
+  readonly fence?: FenceKind;
+  /** for reads: the write read from, or null for the initial value */
+  readonly rf?: number | null;
+  /** for reads: where the value came from */
+  readonly source?: 'memory' | 'buffer';
+  /** for writes: the step at which it became visible to other threads (equal to `step` unless buffered) */
+  readonly visibleAt?: number | null;
+  /** for writes: position in the coherence order of its location (0 = first write after the initial value) */
+  readonly co?: number | null;
+  /** the read and write of one read-modify-write share this number */
+  readonly rmw?: number;
+}
+
+export interface TraceStep {
+  /** 1-based position in the trace */
+  readonly index: number;
+  readonly thread: string;
+  /** the actor as the protocol names it: "Xen (vCPU0)", "device model" */
+  readonly actor: string;
+  /** `thread`: a thread's step; `memory`: the memory model's own step (a store becoming visible) */
+  readonly kind: 'thread' | 'memory';
+  /** what happened, at source level, with the values: "load slot.state → READY(1)" */
+  readonly action: string;
+  /** the model-file line of the step's visible instruction */
+  readonly source: string | null;
+  readonly events: readonly number[];
+  readonly changes: readonly Change[];
+}
+
+export interface Trace {
+  readonly property: string;
+  readonly initial: readonly StateEntry[];
+  readonly steps: readonly TraceStep[];
+  readonly events: readonly MemoryEvent[];
+  /** what was violated at the end: the assertion message, the invariant, the deadlock */
+  readonly violation: string;
+  /** the state at the end of the trace */
+  readonly final: readonly StateEntry[];
+}
+
+export interface PropertyResult {
+  readonly id: string;
+  readonly kind: string;
+  readonly description: string;
+  readonly verdict: Verdict;
+  readonly trace?: Trace;
+  /** why a property is unchecked */
+  readonly reason?: string;
+}
+
+export type StopReason = 'exhausted' | 'all-violated' | 'max-states' | 'timeout';
+
+export interface Bounds {
+  readonly maxStates: number | null;
+  readonly timeoutSeconds: number | null;
+  /** store-buffer capacity, or null under a memory model without buffers */
+  readonly buffer: number | null;
+  /** whether some store waited for room in a full buffer: verdicts hold only for buffers this deep */
+  readonly bufferReached: boolean;
+  readonly mode: 'fingerprint' | 'exact';
+  /** TLC's optimistic estimate that fingerprinting missed a state (null in exact mode) */
+  readonly collisionProbability: number | null;
+}
+
+export interface Result {
+  readonly model: string;
+  readonly variant: string | null;
+  readonly mm: MemoryModelName;
+  readonly params: Readonly<Record<string, number | string>>;
+  readonly verdict: Verdict;
+  readonly properties: readonly PropertyResult[];
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly complete: boolean;
+  readonly stopReason: StopReason;
+  readonly bounds: Bounds;
+}
+
+/** The overall verdict: violated if anything is; else incomplete if anything is; else holds (unchecked properties aside). */
+export function overallVerdict(props: readonly PropertyResult[]): Verdict {
+  if (props.some((p) => p.verdict === 'violated')) return 'violated';
+  if (props.some((p) => p.verdict === 'incomplete')) return 'incomplete';
+  if (props.length > 0 && props.every((p) => p.verdict === 'unchecked')) return 'unchecked';
+  return 'holds';
+}

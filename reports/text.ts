@@ -1,0 +1,129 @@
+/**
+ * The CLI's text: verdicts, counterexamples as numbered steps, statistics and bounds, the
+ * verify matrix and the model list. Pure functions from values to strings.
+ */
+import type { MemoryModelInfo } from '../checker/memory/index.ts';
+import type { Model } from '../checker/model.ts';
+import type { Bounds, PropertyResult, Result, Trace, Verdict } from '../checker/result.ts';
+import type { Comparison, VerifyRow, VerifyRun } from '../checker/verify.ts';
+
+export const num = (n: number): string => n.toLocaleString('en-US');
+
+function secs(s: number): string {
+  return s < 10 ? s.toFixed(2) : s.toFixed(1);
+}
+
+const VERDICT_WORD: Record<Verdict, string> = { holds: 'holds', violated: 'VIOLATED', incomplete: 'incomplete', unchecked: 'unchecked' };
+
+export function renderBounds(r: Pick<Result, 'states' | 'transitions' | 'depth' | 'seconds' | 'bounds' | 'stopReason'>): string {
+  const b: Bounds = r.bounds;
+  const parts = [`${num(r.states)} states`, `${num(r.transitions)} transitions`, `depth ${r.depth}`, `${secs(r.seconds)} s`];
+  if (b.buffer !== null) parts.push(`store buffers ≤ ${b.buffer} entries (${b.bufferReached ? 'full at times: verdicts hold for buffers this deep only' : 'never full'})`);
+  parts.push(b.mode === 'exact' ? 'exact state storage' : `64-bit fingerprints, P(missed state) ≈ ${(b.collisionProbability ?? 0).toExponential(1)}`);
+  if (b.maxStates !== null) parts.push(`max ${num(b.maxStates)} states`);
+  if (b.timeoutSeconds !== null) parts.push(`timeout ${b.timeoutSeconds} s`);
+  if (r.stopReason === 'max-states') parts.push('STOPPED at the state bound: incomplete');
+  if (r.stopReason === 'timeout') parts.push('STOPPED at the time bound: incomplete');
+  return parts.join(' · ');
+}
+
+export function renderTrace(t: Trace): string {
+  const lines: string[] = [];
+  const width = Math.max(...t.steps.map((s) => s.actor.length), 8);
+  for (const s of t.steps) {
+    const src = s.source ? `  [${s.source}]` : '';
+    lines.push(`  ${String(s.index).padStart(3)}  ${s.actor.padEnd(width)}  ${s.action}${src}`);
+    const changes = s.changes.filter((c) => !c.name.endsWith('.pc'));
+    if (changes.length > 0) lines.push(`       ${' '.repeat(width)}  ${changes.map((c) => `${c.name}: ${c.before} → ${c.after}`).join('; ')}`);
+  }
+  const where = t.final.filter((e) => e.name.endsWith('.pc')).map((e) => `${e.name.slice(0, -3)} ${e.text}`);
+  lines.push(`  end: ${t.violation}`);
+  if (where.length > 0) lines.push(`       threads: ${where.join(', ')}`);
+  const buffers = t.final.filter((e) => e.value === null && e.text !== '[]');
+  if (buffers.length > 0) lines.push(`       ${buffers.map((e) => `${e.name} = ${e.text}`).join(', ')}`);
+  return lines.join('\n');
+}
+
+export function renderHeader(r: Result, model?: Model): string {
+  const variant = r.variant ? ` · variant ${r.variant}${model ? ` (${model.variants.find((v) => v.id === r.variant)?.title ?? ''})` : ''}` : '';
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${r.model}${variant} · memory model ${r.mm}${params ? ` · ${params}` : ''}`;
+}
+
+export function renderProperty(p: PropertyResult): string {
+  const extra = p.verdict === 'unchecked' && p.reason ? ` (${p.reason})` : '';
+  return `  ${p.id.padEnd(14)} ${VERDICT_WORD[p.verdict].padEnd(10)} ${p.description}${extra}`;
+}
+
+export function renderCheck(r: Result, model?: Model): string {
+  const out: string[] = [renderHeader(r, model), ''];
+  for (const p of r.properties) out.push(renderProperty(p));
+  for (const p of r.properties) {
+    if (!p.trace) continue;
+    out.push('', `${p.id} violated: shortest counterexample, ${p.trace.steps.length} steps`, renderTrace(p.trace));
+  }
+  out.push('', renderBounds(r), `verdict: ${r.verdict}`);
+  return out.join('\n');
+}
+
+const MARK: Record<Comparison, string> = { agree: '', differ: ' ✗', unstated: ' ·', unchecked: ' ?', incomplete: ' …' };
+
+/** One line per run: each property's verdict, marked where it differs from the expectation. */
+export function renderVerifyRun(run: VerifyRun): string {
+  const cells = run.rows.map((row) => {
+    const v = row.verdict === 'violated' ? 'V' : row.verdict === 'holds' ? 'H' : row.verdict === 'incomplete' ? 'I' : 'U';
+    const exp = row.comparison === 'differ' ? `(expected ${row.expected})` : '';
+    return `${row.property}:${v}${MARK[row.comparison]}${exp}`;
+  });
+  return `${run.model.name.padEnd(16)} ${run.variant.padEnd(7)} ${run.mm.padEnd(6)} ${cells.join('  ').padEnd(60)} ${num(run.result.states).padStart(10)} ${secs(run.result.seconds).padStart(6)} s`;
+}
+
+export interface VerifySummary {
+  readonly compared: number;
+  readonly agree: number;
+  readonly differ: number;
+  readonly unstated: number;
+  readonly unchecked: number;
+  readonly incomplete: number;
+}
+
+export function summarize(rows: readonly VerifyRow[]): VerifySummary {
+  const count = (c: Comparison): number => rows.filter((r) => r.comparison === c).length;
+  return { compared: count('agree') + count('differ'), agree: count('agree'), differ: count('differ'), unstated: count('unstated'), unchecked: count('unchecked'), incomplete: count('incomplete') };
+}
+
+export function renderVerifySummary(runs: readonly VerifyRun[], notImplemented: readonly string[], seconds: number): string {
+  const rows = runs.flatMap((r) => r.rows);
+  const s = summarize(rows);
+  const lines = [
+    '',
+    `verify: ${runs.length} runs, ${rows.length} cells: ${s.agree} agree, ${s.differ} differ, ${s.unstated} unstated (reported, not compared), ${s.unchecked} unchecked, ${s.incomplete} incomplete · ${secs(seconds)} s`,
+  ];
+  if (notImplemented.length > 0) lines.push(`not run: memory models ${notImplemented.join(', ')} (declared by the models, not implemented yet)`);
+  for (const r of rows.filter((x) => x.comparison === 'differ')) lines.push(`  DIFFERS ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, got ${r.verdict}`);
+  lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? cannot be checked yet, … cut short by a bound');
+  return lines.join('\n');
+}
+
+export function renderList(models: readonly Model[], mms: readonly MemoryModelInfo[]): string {
+  const out: string[] = ['models:'];
+  for (const m of models) {
+    out.push(`  ${m.name}: ${m.title}`);
+    out.push(`    variants: ${m.variants.map((v) => v.id).join(', ')}`);
+    for (const v of m.variants) out.push(`      ${v.id.padEnd(8)} ${v.title}`);
+    out.push(`    properties:`);
+    for (const p of m.properties) out.push(`      ${p.id.padEnd(8)} ${p.title}${p.needs ? ` [needs ${p.needs}]` : ''}`);
+    const params = Object.entries(m.params);
+    if (params.length > 0) {
+      out.push(`    parameters:`);
+      for (const [k, spec] of params) {
+        const range = spec.kind === 'int' ? `${spec.min}..${spec.max}` : spec.choices.join('|');
+        out.push(`      ${k}=${String(spec.default).padEnd(6)} (${range}) ${spec.description}`);
+      }
+    }
+    out.push(`    memory models: ${m.memoryModels.join(', ')}`);
+  }
+  out.push('', 'memory models:');
+  for (const mm of mms) out.push(`  ${mm.name.padEnd(6)} ${mm.title}: ${mm.allows}`);
+  return out.join('\n');
+}
