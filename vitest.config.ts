@@ -7,5 +7,6 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 120_000,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

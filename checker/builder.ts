@@ -22,6 +22,7 @@ import { modelError } from './errors.ts';
 import { callerPosition } from './source.ts';
 import { Term, term, toExpr, type Operand } from './term.ts';
 import { validateProgram } from './validate.ts';
+import { assertion, deadlock, final, invariant, unchecked } from '../properties/index.ts';
 
 export type ValueNames = Readonly<Record<number, string>>;
 
@@ -557,31 +558,28 @@ export class ModelBuilder {
   invariant(id: string, pred: Operand, description?: string): void {
     const src = callerPosition();
     this.checkNewProperty(id, 'invariant', src);
-    this.properties.push({ kind: 'invariant', id, description: description ?? this.descriptions.get(id) ?? id, pred: toExpr(pred), src });
+    this.properties.push(invariant(id, toExpr(pred), description ?? this.descriptions.get(id) ?? id, src));
   }
 
   /** A deadlock in a state satisfying `where` (all deadlocks when omitted) violates `id`. */
   deadlock(id: string, where: Operand | null = null, description?: string): void {
     const src = callerPosition();
     this.checkNewProperty(id, 'deadlock', src);
-    this.properties.push({
-      kind: 'deadlock', id, description: description ?? this.descriptions.get(id) ?? id,
-      where: where === null ? null : toExpr(where), src,
-    });
+    this.properties.push(deadlock(id, where === null ? null : toExpr(where), description ?? this.descriptions.get(id) ?? id, src));
   }
 
   /** A property this checker cannot decide yet: reported `unchecked`, never `holds`. */
   unchecked(id: string, reason: string, description?: string): void {
     const src = callerPosition();
     this.checkNewProperty(id, 'unchecked', src);
-    this.properties.push({ kind: 'unchecked', id, description: description ?? this.descriptions.get(id) ?? id, reason, src });
+    this.properties.push(unchecked(id, reason, description ?? this.descriptions.get(id) ?? id, src));
   }
 
   /** A litmus-style condition on final states; see properties/final.ts for the verdict it yields. */
   final(id: string, pred: Operand, description?: string): void {
     const src = callerPosition();
     this.checkNewProperty(id, 'final', src);
-    this.properties.push({ kind: 'final', id, description: description ?? this.descriptions.get(id) ?? id, pred: toExpr(pred), src });
+    this.properties.push(final(id, toExpr(pred), description ?? this.descriptions.get(id) ?? id, src));
   }
 
   noteAssertion(id: string, src: SourcePos): void {
@@ -589,7 +587,7 @@ export class ModelBuilder {
     if (other) throw modelError(`property '${id}' is already a ${other.kind}; an assertion needs its own id`, src);
     if (!this.assertionIds.has(id)) {
       this.assertionIds.set(id, src);
-      this.properties.push({ kind: 'assertion', id, description: this.descriptions.get(id) ?? id, src });
+      this.properties.push(assertion(id, this.descriptions.get(id) ?? id, src));
     }
   }
 

@@ -6,9 +6,12 @@
  * 3 incomplete (a state or time bound cut the search short).
  */
 import { Command, CommanderError, InvalidArgumentError } from '@commander-js/extra-typings';
-import { checkProgram, DEFAULT_BUFFER } from './check.ts';
+import { DEFAULT_BUFFER } from './check.ts';
 import { isInputError, usageError } from './errors.ts';
-import { loadModel } from './load-model.ts';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { asInputError, checkModel, findModel } from './run.ts';
 import { ALL_MEMORY_MODEL_NAMES, MEMORY_MODELS, memoryModelInfo } from './memory/index.ts';
 import type { MemoryModelName } from './memory/model.ts';
 import type { Progress } from './explore/search.ts';
@@ -113,20 +116,30 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--no-progress', 'do not print progress lines on stderr')
     .exitOverride()
     .action(async (modelArg, opts) => {
-      const model = await loadModel(modelArg);
-      const mm = memoryModelName(opts.mm);
-      const variant = opts.variant ?? model.variants[0].id;
-      const params = model.resolveParams(parseParams(opts.param ?? []));
-      const program = model.program(variant, mm, params);
-      const result = checkProgram(program, {
-        mm, variant, params,
-        ...(opts.buffer !== undefined ? { buffer: opts.buffer } : {}),
-        ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
-        ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
-        ...(opts.exact ? { exact: true } : {}),
-        ...(opts.property ? { properties: opts.property } : {}),
-        ...(progressPrinter(io, opts.progress) ? { onProgress: progressPrinter(io, opts.progress)! } : {}),
-      });
+      const progress = progressPrinter(io, opts.progress);
+      const outcome = await pipe(
+        findModel(modelArg),
+        TE.chainEitherK((model) => pipe(
+          E.Do,
+          E.bind('mm', () => E.tryCatch(() => memoryModelName(opts.mm), asInputError)),
+          E.bind('params', () => E.tryCatch(() => parseParams(opts.param ?? []), asInputError)),
+          E.chain(({ mm, params }) => checkModel(model, {
+            mm, params,
+            ...(opts.variant !== undefined ? { variant: opts.variant } : {}),
+            options: {
+              ...(opts.buffer !== undefined ? { buffer: opts.buffer } : {}),
+              ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+              ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
+              ...(opts.exact ? { exact: true } : {}),
+              ...(opts.property ? { properties: opts.property } : {}),
+              ...(progress ? { onProgress: progress } : {}),
+            },
+          })),
+          E.map((result) => ({ model, result })),
+        )),
+      )();
+      if (E.isLeft(outcome)) throw outcome.left;
+      const { model, result } = outcome.right;
       io.out(opts.json ? JSON.stringify(checkJson(result)) : renderCheck(result, model));
       exitCode = result.verdict === 'violated' ? EXIT_VIOLATED : result.verdict === 'incomplete' ? EXIT_INCOMPLETE : EXIT_OK;
     });

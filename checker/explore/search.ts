@@ -25,6 +25,7 @@ import { ExactStateSet } from './exact.ts';
 import { Fingerprinter } from './fingerprint.ts';
 import { SuccessorGenerator, type SuccessorSink } from './successors.ts';
 import { FingerprintSet } from './visited.ts';
+import { DeadlockCheck, InvariantCheck, isValidEnd } from '../../properties/index.ts';
 
 export interface Progress {
   readonly states: number;
@@ -111,9 +112,8 @@ class BreadthFirstSearch implements SuccessorSink {
   private readonly violations: (ViolationRecord | undefined)[];
   private readonly checkedFlags: Uint8Array;
   private remaining: number;
-  private readonly invariants: { index: number; pred: (s: Int32Array) => number }[];
-  private readonly deadlocks: { index: number; pred: ((s: Int32Array) => number) | null }[];
-  private readonly builtinDeadlock: number;
+  private readonly invariants: InvariantCheck;
+  private readonly deadlocks: DeadlockCheck;
   private readonly isEnd: Uint8Array[];
   private readonly ends: Int32Array;
 
@@ -129,9 +129,8 @@ class BreadthFirstSearch implements SuccessorSink {
       this.checkedFlags[p.index] = on && p.kind !== 'unchecked' && p.kind !== 'final' ? 1 : 0;
     }
     this.remaining = this.checkedFlags.reduce((n, f) => n + f, 0);
-    this.invariants = cp.properties.filter((p) => p.kind === 'invariant' && this.checkedFlags[p.index]).map((p) => ({ index: p.index, pred: p.pred! }));
-    this.deadlocks = cp.properties.filter((p) => p.kind === 'deadlock' && this.checkedFlags[p.index]).map((p) => ({ index: p.index, pred: p.pred }));
-    this.builtinDeadlock = cp.properties.find((p) => p.kind === 'builtin-deadlock')?.index ?? -1;
+    this.invariants = new InvariantCheck(cp.properties, this.checkedFlags);
+    this.deadlocks = new DeadlockCheck(cp.properties, this.checkedFlags);
     this.isEnd = cp.threads.map((t) => t.isEnd);
     this.ends = Int32Array.from(cp.threads.map((t) => t.end));
   }
@@ -230,11 +229,9 @@ class BreadthFirstSearch implements SuccessorSink {
     this.next.data.set(s.subarray(0, w), off + 1);
     this.nextCount++;
     const length = this.expanding >= 0 ? this.depth + 1 : 0;
-    for (const inv of this.invariants) {
-      if (this.violations[inv.index] === undefined && inv.pred(s) === 0) {
-        this.record({ property: inv.index, at: 'state', stateId: id, move: -1, length, message: `invariant ${this.cp.properties[inv.index].id} fails` });
-      }
-    }
+    this.invariants.check(s, this.violations, (index) => {
+      this.record({ property: index, at: 'state', stateId: id, move: -1, length, message: `invariant ${this.cp.properties[index].id} fails` });
+    });
   }
 
   violation(_s: Int32Array, property: number, message: string): void {
@@ -252,11 +249,7 @@ class BreadthFirstSearch implements SuccessorSink {
 
   /** A state with no enabled step: a valid end, or a deadlock. */
   private terminal(s: Int32Array, id: number): void {
-    let validEnd = true;
-    for (let t = 0; t < this.ends.length; t++) {
-      if (this.isEnd[t][s[t]] !== 1) { validEnd = false; break; }
-    }
-    if (validEnd) {
+    if (isValidEnd(s, this.isEnd)) {
       if (this.opts.onFinal) {
         let finished = true;
         for (let t = 0; t < this.ends.length; t++) if (s[t] !== this.ends[t]) { finished = false; break; }
@@ -264,18 +257,10 @@ class BreadthFirstSearch implements SuccessorSink {
       }
       return;
     }
-    let claimed = false;
-    for (const d of this.deadlocks) {
-      if (d.pred === null || d.pred(s) !== 0) {
-        claimed = true;
-        if (this.violations[d.index] === undefined) {
-          this.record({ property: d.index, at: 'state', stateId: id, move: -1, length: this.depth, message: 'deadlock: no step is enabled' });
-        }
-      }
-    }
-    const b = this.builtinDeadlock;
-    if (!claimed && b >= 0 && this.checkedFlags[b] === 1 && this.violations[b] === undefined) {
-      this.record({ property: b, at: 'state', stateId: id, move: -1, length: this.depth, message: 'deadlock: no step is enabled and not every thread is finished or at an end label' });
-    }
+    this.deadlocks.classify(s, (index, named) => {
+      if (this.violations[index] !== undefined) return;
+      const message = named ? 'deadlock: no step is enabled' : 'deadlock: no step is enabled and not every thread is finished or at an end label';
+      this.record({ property: index, at: 'state', stateId: id, move: -1, length: this.depth, message });
+    });
   }
 }

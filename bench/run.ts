@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: speed and memory of the explorer, measured, as JSON on stdout.
+ *
+ * Each configuration runs in a child process of its own, so its peak memory is its own.
+ * With `--spin` (and SPIN and gcc installed: `apt-get install -y spin`), the SPIN peer
+ * (../shared/peers/spin/run.sh, -DNOREDUCE) runs on the same configurations of the peer
+ * model, side by side: the transcription in bench/peers/spin-ioreq.ts explores the same
+ * transition system, so the state counts must match and only the speeds differ.
+ *
+ *   npm run bench                  # xenmc only
+ *   npm run bench -- --spin        # and SPIN beside it
+ *   npm run bench -- --quick       # the small configurations only
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkProgram } from '../checker/check.ts';
+import type { MemoryModelName } from '../checker/memory/model.ts';
+import type { Model } from '../checker/model.ts';
+import ioreq from '../models/ioreq.ts';
+import spinIoreq from './peers/spin-ioreq.ts';
+
+interface Config {
+  readonly name: string;
+  readonly model: 'ioreq' | 'spin-ioreq';
+  readonly variant: string;
+  readonly mm: MemoryModelName;
+  readonly params: Record<string, number | string>;
+  readonly buffer?: number;
+  readonly quick: boolean;
+  /** the SPIN peer run of the same configuration, if there is one */
+  readonly spin?: { model: 'sc' | 'tso'; N: number; K: number };
+}
+
+const CONFIGS: readonly Config[] = [
+  { name: 'peer sc N=2 K=2', model: 'spin-ioreq', variant: 'peer', mm: 'sc', params: { N: 2, K: 2 }, buffer: 5, quick: true, spin: { model: 'sc', N: 2, K: 2 } },
+  { name: 'peer tso N=2 K=2', model: 'spin-ioreq', variant: 'peer', mm: 'tso', params: { N: 2, K: 2 }, buffer: 5, quick: true, spin: { model: 'tso', N: 2, K: 2 } },
+  { name: 'peer sc N=3 K=2', model: 'spin-ioreq', variant: 'peer', mm: 'sc', params: { N: 3, K: 2 }, buffer: 5, quick: false, spin: { model: 'sc', N: 3, K: 2 } },
+  { name: 'peer tso N=3 K=2', model: 'spin-ioreq', variant: 'peer', mm: 'tso', params: { N: 3, K: 2 }, buffer: 5, quick: false, spin: { model: 'tso', N: 3, K: 2 } },
+  { name: 'peer sc N=3 K=3', model: 'spin-ioreq', variant: 'peer', mm: 'sc', params: { N: 3, K: 3 }, buffer: 5, quick: false, spin: { model: 'sc', N: 3, K: 3 } },
+  { name: 'ioreq A-F sc vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 2, requests: 2 }, quick: true },
+  { name: 'ioreq A-F tso vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'tso', params: { vcpus: 2, requests: 2 }, quick: false },
+  { name: 'ioreq A-F sc vcpus=3 requests=1', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 3, requests: 1 }, quick: false },
+];
+
+const MODELS: Record<Config['model'], Model> = { ioreq, 'spin-ioreq': spinIoreq };
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface Measured {
+  readonly states: number;
+  readonly transitions: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly peakRssMiB: number;
+  readonly verdict: string;
+}
+
+/** Runs one configuration in this process (the child's side). */
+function measureHere(c: Config): Measured {
+  const model = MODELS[c.model];
+  let peak = process.memoryUsage.rss();
+  const r = checkProgram(model.program(c.variant, c.mm, c.params), {
+    mm: c.mm,
+    ...(c.buffer ? { buffer: c.buffer } : {}),
+    onProgress: () => { peak = Math.max(peak, process.memoryUsage.rss()); },
+    progressIntervalMs: 200,
+  });
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: Math.round(r.states / r.seconds), peakRssMiB: Math.round(peak / 2 ** 20), verdict: r.verdict };
+}
+
+function measureInChild(c: Config): Measured {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'run.ts'), '--one', c.name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`benchmark '${c.name}' failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Measured;
+}
+
+function spinAvailable(): boolean {
+  return spawnSync('sh', ['-c', 'command -v spin && command -v gcc'], { encoding: 'utf8' }).status === 0;
+}
+
+function measureSpin(s: NonNullable<Config['spin']>): Record<string, string> | { error: string } {
+  const script = path.resolve(here, '..', '..', 'shared', 'peers', 'spin', 'run.sh');
+  const r = spawnSync('sh', [script, s.model, String(s.N), String(s.K), 'nored'], { encoding: 'utf8', env: { ...process.env, HASHW: '24', TLIMIT: '120' } });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) return { error: (r.stderr || r.stdout).trim().split('\n')[0] ?? 'no RESULT line' };
+  return Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((m) => [m[1], m[2].replace(/^"|"$/g, '')]));
+}
+
+function main(argv: string[]): void {
+  const one = argv.indexOf('--one');
+  if (one >= 0) {
+    const c = CONFIGS.find((x) => x.name === argv[one + 1]);
+    if (!c) throw new Error(`no configuration '${argv[one + 1]}'`);
+    process.stdout.write(JSON.stringify(measureHere(c)));
+    return;
+  }
+  const quick = argv.includes('--quick');
+  const withSpin = argv.includes('--spin');
+  if (withSpin && !spinAvailable()) {
+    process.stderr.write('bench: --spin needs spin and gcc (apt-get install -y spin)\n');
+    process.exitCode = 2;
+    return;
+  }
+  const results = [];
+  for (const c of CONFIGS.filter((x) => !quick || x.quick)) {
+    process.stderr.write(`bench: ${c.name}\n`);
+    const xenmc = measureInChild(c);
+    results.push({
+      name: c.name, model: c.model, variant: c.variant, mm: c.mm, params: c.params, xenmc,
+      ...(withSpin && c.spin ? { spin: measureSpin(c.spin) } : {}),
+    });
+  }
+  const out = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    results,
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
+main(process.argv.slice(2));

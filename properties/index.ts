@@ -1,0 +1,6 @@
+/** What can be checked: each kind of property, its constructor and its evaluation. */
+export { invariant, InvariantCheck } from './invariant.ts';
+export { deadlock, DeadlockCheck, isValidEnd } from './deadlock.ts';
+export { assertion } from './assertion.ts';
+export { final } from './final.ts';
+export { unchecked } from './unchecked.ts';

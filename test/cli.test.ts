@@ -1,0 +1,196 @@
+/**
+ * The CLI: commands, output forms, exit codes, and the error paths a user meets (unknown
+ * model, variant, memory model, parameter; a malformed model file), each a one-line
+ * message with exit code 2 and no stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../checker/cli.ts';
+import { repoRoot } from './shared.ts';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const code = await main(argv, { out: (s) => { out += s.endsWith('\n') ? s : `${s}\n`; }, err: (s) => { err += s.endsWith('\n') ? s : `${s}\n`; } });
+  return { code, out, err };
+}
+
+/** Runs the real executable, as a user's shell would. */
+function bin(...argv: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xenmc.js'), ...argv], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+describe('xenmc list', () => {
+  it('lists the built-in models with variants, properties, parameters and the memory models', async () => {
+    const r = await cli('list');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ioreq: synchronous ioreq handshake');
+    expect(r.out).toContain('variants: A-F, A-B1, A-B2, A-B3, A-B4, A-B5, A-B6, A-B7');
+    expect(r.out).toMatch(/vcpus=1\s+\(1\.\.4\)/);
+    expect(r.out).toMatch(/tso\s+x86-TSO/);
+  });
+  it('--json gives the same as one object', async () => {
+    const j = JSON.parse((await cli('list', '--json')).out);
+    expect(j.models[0]).toMatchObject({ name: 'ioreq', params: { vcpus: { default: 1 } } });
+    expect(j.models[0].properties.map((p: { id: string }) => p.id)).toEqual(['A1', 'A2', 'A3', 'A4']);
+    expect(j.memoryModels.map((m: { name: string; implemented: boolean }) => `${m.name}:${m.implemented}`)).toEqual(['sc:true', 'tso:true', 'pso:false', 'armv8:false']);
+  });
+});
+
+describe('xenmc check', () => {
+  it('defaults to the first (fixed) variant under SC: exit 0, every property holds, bounds printed', async () => {
+    const r = await cli('check', 'ioreq', '--no-progress');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ioreq · variant A-F .* · memory model sc · vcpus=1 requests=2 dir=mixed/);
+    expect(r.out).toMatch(/A1\s+holds/);
+    expect(r.out).toMatch(/\d[\d,]* states · [\d,]+ transitions · depth \d+ · [\d.]+ s · 64-bit fingerprints/);
+    expect(r.out).toContain('verdict: holds');
+  });
+
+  it('a violation: exit 1, the property, and the shortest counterexample as numbered steps', async () => {
+    const r = await cli('check', 'ioreq', '--variant', 'A-B5', '--mm', 'tso');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/A4\s+VIOLATED/);
+    expect(r.out).toMatch(/A4 violated: shortest counterexample, \d+ steps/);
+    expect(r.out).toMatch(/\n\s+1\s+Xen \(vCPU0\)\s+request 0: ioreq_send: check the slot is idle — load slot\.state → NONE\(0\)/);
+    expect(r.out).toMatch(/store buffers ≤ 8 entries \(never full\)/);
+    expect(r.out).toContain('end: deadlock');
+  });
+
+  it('--json prints one object in the documented form', async () => {
+    const r = await cli('check', 'ioreq', '--variant', 'A-B5', '--mm', 'tso', '--json');
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(['model', 'variant', 'mm', 'verdict', 'properties', 'states', 'transitions', 'seconds', 'bounds']));
+    expect(j).toMatchObject({ model: 'ioreq', variant: 'A-B5', mm: 'tso', verdict: 'violated', bounds: { buffer: 8, mode: 'fingerprint' } });
+    const a4 = j.properties.find((p: { id: string }) => p.id === 'A4');
+    expect(a4.verdict).toBe('violated');
+    expect(a4.trace.steps[0]).toMatchObject({ index: 1, thread: 'Xen0', actor: 'Xen (vCPU0)' });
+    expect(j.properties.find((p: { id: string }) => p.id === 'A1').trace).toBeUndefined();
+  });
+
+  it('--property restricts the check; --param sets parameters; a state bound makes it incomplete (exit 3)', async () => {
+    const only = JSON.parse((await cli('check', 'ioreq', '--property', 'A1,A2', '--param', 'vcpus=2', '--param', 'requests=1', '--json')).out);
+    expect(only.properties.map((p: { id: string }) => p.id)).toEqual(['A1', 'A2']);
+    expect(only.params).toEqual({ vcpus: 2, requests: 1, dir: 'mixed' });
+    const cut = await cli('check', 'ioreq', '--max-states', '50');
+    expect(cut.code).toBe(3);
+    expect(cut.out).toContain('STOPPED at the state bound: incomplete');
+    expect(cut.out).toContain('verdict: incomplete');
+    expect(cut.out).not.toMatch(/A1\s+holds/);
+  });
+
+  it('--exact stores whole states and reports the same counts', async () => {
+    const f = JSON.parse((await cli('check', 'ioreq', '--mm', 'tso', '--json')).out);
+    const e = JSON.parse((await cli('check', 'ioreq', '--mm', 'tso', '--exact', '--json')).out);
+    expect([e.states, e.transitions, e.bounds.mode]).toEqual([f.states, f.transitions, 'exact']);
+  });
+});
+
+describe('bad input: one line naming what is wrong and what is supported, exit 2', () => {
+  const cases: [string[], string][] = [
+    [['check', 'nosuch'], "xenmc: unknown model 'nosuch' (built-in models: ioreq; or give the path of a .ts model file)"],
+    [['check', 'ioreq', '--variant', 'A-B99'], "xenmc: model 'ioreq' has no variant 'A-B99' (variants: A-F, A-B1, A-B2, A-B3, A-B4, A-B5, A-B6, A-B7)"],
+    [['check', 'ioreq', '--mm', 'power'], "xenmc: unknown memory model 'power' (memory models: sc, tso; planned: pso, armv8)"],
+    [['check', 'ioreq', '--mm', 'armv8'], "xenmc: memory model 'armv8' is not implemented yet (implemented: sc, tso)"],
+    [['check', 'ioreq', '--param', 'vcpus=9'], "xenmc: parameter 'vcpus' of model 'ioreq' must be an integer in 1..4, got '9'"],
+    [['check', 'ioreq', '--param', 'dir=sideways'], "xenmc: parameter 'dir' of model 'ioreq' must be one of read, write, mixed, got 'sideways'"],
+    [['check', 'ioreq', '--param', 'nope=1'], "xenmc: model 'ioreq' has no parameter 'nope' (parameters: vcpus, requests, dir)"],
+    [['check', 'ioreq', '--param', 'vcpus'], "xenmc: --param takes name=value, got 'vcpus'"],
+    [['check', 'ioreq', '--property', 'A9'], "xenmc: unknown property 'A9' (properties: A1, A2, A3, A4, deadlock, runtime-error)"],
+    [['check', 'ioreq', '--buffer', '0'], "xenmc: option '--buffer <n>' argument '0' is invalid. --buffer must be a positive integer, got '0'"],
+    [['check', 'ioreq', '--frob'], "xenmc: unknown option '--frob'"],
+    [['frobnicate'], "xenmc: unknown command 'frobnicate' (commands: list, check, verify)"],
+    [['verify', '--model', 'nosuch'], "xenmc: unknown model 'nosuch' (built-in models: ioreq)"],
+  ];
+  for (const [argv, message] of cases) {
+    it(argv.join(' '), async () => {
+      const r = await cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`${message}\n`);
+      expect(r.out).toBe('');
+    });
+  }
+});
+
+describe('user model files, through the real executable', () => {
+  it('the README example loads from its path, imports the API as xenmc, and verifies', () => {
+    const r = bin('check', 'examples/message-passing.ts', '--variant', 'unfenced', '--mm', 'tso', '--no-progress');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/MP\s+holds/);
+  });
+
+  it('a model file outside the package also imports xenmc', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'xenmc-user-'));
+    const file = path.join(dir, 'lost-update.ts');
+    writeFileSync(file, [
+      "import { defineModel } from 'xenmc';",
+      'export default defineModel({',
+      "  name: 'lost-update', title: 'two unlocked increments',",
+      "  variants: [{ id: 'racy', title: 'load then store' }],",
+      "  properties: [{ id: 'sum', title: 'both increments land' }],",
+      '  build(m) {',
+      "    const c = m.shared('c', 0);",
+      "    const ts = ['A', 'B'].map((n) => m.thread(n, (t) => { const r = t.reg('r'); t.load(r, c); t.store(c, r.add(1)); }));",
+      "    m.invariant('sum', m.done(ts[0]).and(m.done(ts[1])).not().or(m.mem(c).eq(2)));",
+      '  },',
+      '});',
+      '',
+    ].join('\n'));
+    const r = bin('check', file, '--no-progress');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/sum\s+VIOLATED/);
+  });
+
+  it('a register read before it is set: the file and line of the builder call', () => {
+    const r = bin('check', 'test/fixtures/models/read-before-set.ts');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("xenmc: test/fixtures/models/read-before-set.ts:12: register 'r' of thread 'P0' is read before it is set\n");
+  });
+
+  it('a syntax error: the file and line, one line, no stack trace', () => {
+    const r = bin('check', 'test/fixtures/models/syntax-error.ts');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^xenmc: test\/fixtures\/models\/syntax-error\.ts:8: syntax error: .+\n$/);
+  });
+
+  it('a module without a model, and a file that does not exist', () => {
+    const a = bin('check', 'test/fixtures/models/no-export.ts');
+    expect(a.code).toBe(2);
+    expect(a.err).toBe("xenmc: test/fixtures/models/no-export.ts: the file does not export a model (write `export default defineModel({ ... })`, with defineModel imported from 'xenmc')\n");
+    const b = bin('check', 'models/missing.ts');
+    expect(b.code).toBe(2);
+    expect(b.err).toBe("xenmc: cannot read model file 'models/missing.ts': no such file\n");
+  });
+
+  it('--help on every command exits 0', () => {
+    for (const argv of [['--help'], ['check', '--help'], ['verify', '--help'], ['list', '--help']]) {
+      const r = bin(...argv);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/Usage: xenmc/);
+    }
+  });
+});
+
+describe('xenmc verify', () => {
+  it('--json prints one object per model × variant × memory model × property, and exits 0 when all agree', async () => {
+    const r = await cli('verify', '--json', '--no-progress');
+    expect(r.code).toBe(0);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    // 8 variants × 2 implemented memory models × (4 properties + deadlock + runtime-error)
+    expect(rows).toHaveLength(8 * 2 * 6);
+    expect(Object.keys(rows[0])).toEqual(['model', 'variant', 'mm', 'property', 'expected', 'verdict', 'states', 'seconds']);
+    expect(rows).toContainEqual(expect.objectContaining({ model: 'ioreq', variant: 'A-B5', mm: 'tso', property: 'A4', expected: 'violated', verdict: 'violated' }));
+    expect(rows).toContainEqual(expect.objectContaining({ variant: 'A-B5', mm: 'tso', property: 'A1', expected: 'unstated' }));
+  });
+
+  it('the text form ends with the summary, and says which memory models were not run', async () => {
+    const r = await cli('verify', '--no-progress');
+    expect(r.out).toMatch(/verify: 16 runs, 96 cells: \d+ agree, 0 differ, \d+ unstated/);
+    expect(r.out).toContain('not run: memory models pso, armv8 (declared by the models, not implemented yet)');
+  });
+});

@@ -1,0 +1,27 @@
+/** The README shows what is true: its set-up commands, and the example model verbatim. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './shared.ts';
+
+const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('opens with the two set-up commands', () => {
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1];
+    expect(firstBlock).toContain('npm ci && npm run verify');
+    expect(firstBlock).toContain('npm ci && npm test');
+    expect(readme.indexOf('```sh')).toBeLessThan(readme.indexOf('\n## '));
+  });
+
+  it('shows examples/message-passing.ts exactly as it is', () => {
+    const example = readFileSync(path.join(repoRoot, 'examples', 'message-passing.ts'), 'utf8');
+    expect(readme).toContain(example.trimEnd());
+  });
+
+  it('states the .ci/run command that CI runs', () => {
+    const ci = readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8');
+    expect(ci).toMatch(/^npm ci$/m);
+    expect(ci).toMatch(/^npm test$/m);
+  });
+});
