@@ -11,6 +11,7 @@ import type { Addr, Expr, Instr, Program, Property, RmwOp } from './ir.ts';
 import { POINTER_BASE, totalCells, totalGhostCells } from './ir.ts';
 import { FENCE_FULL, FENCE_LD, FENCE_ST, ORDER_ACQUIRE, ORDER_ACQ_REL, ORDER_PLAIN, ORDER_RELEASE, type StateLayout } from './memory/model.ts';
 import { restingPcs } from './validate.ts';
+import { dependencies } from './dependencies.ts';
 
 export type Fn = (s: Int32Array) => number;
 
@@ -55,6 +56,7 @@ const FENCE_CODES = { full: FENCE_FULL, ld: FENCE_LD, st: FENCE_ST } as const;
 export const fault = { message: '' };
 
 const zero: Fn = () => 0;
+const EMPTY = new Int32Array(0);
 
 export class CompiledInstr {
   op = 0;
@@ -78,6 +80,15 @@ export class CompiledInstr {
   ghost: Fn = zero;
   /** index of the property an assert checks */
   property = -1;
+  /**
+   * Register dependencies (checker/dependencies.ts) as absolute state indices, for memory
+   * models that order accesses by them: the registers the address, the stored value and a
+   * branch condition read, and those an assignment's value comes from.
+   */
+  depAddr: Int32Array = EMPTY;
+  depData: Int32Array = EMPTY;
+  depCtrl: Int32Array = EMPTY;
+  depSources: Int32Array = EMPTY;
   constructor(readonly ir: Instr, readonly pc: number) {}
 }
 
@@ -367,6 +378,12 @@ function compileInstr(ins: Instr, pc: number, cx: ExprContext, propIndex: Map<st
       c.op = OP_ASSERT; c.cond = compileExpr(ins.cond, cx); c.property = propIndex.get(ins.property) ?? -1;
       break;
   }
+  const deps = dependencies(ins);
+  const abs = (regs: readonly number[]): Int32Array => (regs.length === 0 ? EMPTY : Int32Array.from(regs, (r) => rb + r));
+  c.depAddr = abs(deps.addr);
+  c.depData = abs(deps.data);
+  c.depCtrl = abs(deps.ctrl);
+  c.depSources = abs(deps.sources);
   return c;
 }
 

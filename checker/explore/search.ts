@@ -210,7 +210,7 @@ class BreadthFirstSearch implements SuccessorSink {
 
   // --- SuccessorSink ----------------------------------------------------------------------
 
-  state(s: Int32Array): void {
+  state(s: Int32Array, _actor: number): void {
     const move = this.moveIndex++;
     if (this.expanding >= 0) this.transitions++;
     const w = this.width;
@@ -234,7 +234,7 @@ class BreadthFirstSearch implements SuccessorSink {
     });
   }
 
-  violation(_s: Int32Array, property: number, message: string): void {
+  violation(_s: Int32Array, property: number, message: string, _actor: number): void {
     const move = this.moveIndex++;
     if (this.expanding >= 0) this.transitions++;
     if (this.violations[property] !== undefined || this.checkedFlags[property] === 0) return;

@@ -21,12 +21,17 @@ import {
 } from '../compile.ts';
 import type { MemoryModel, MemoryTracer } from '../memory/model.ts';
 
-/** Receives the outcomes of one expansion, in a fixed order (the order replay relies on). */
+/**
+ * Receives the outcomes of one expansion, in a fixed order (the order replay relies on).
+ * `actor` says who moved: thread t (0 ≤ t < T) for a thread's step, or T + t for the
+ * memory model's own step on behalf of thread t (a store of t's becoming visible), so a
+ * liveness check can tell which threads and which buffers a cycle lets move.
+ */
 export interface SuccessorSink {
   /** A successor. `s` is scratch: copy it to keep it. */
-  state(s: Int32Array): void;
+  state(s: Int32Array, actor: number): void;
   /** A step from the expanded state that violates property `property` (failed assert, run-time fault). */
-  violation(s: Int32Array, property: number, message: string): void;
+  violation(s: Int32Array, property: number, message: string, actor: number): void;
 }
 
 /** What the replay of a counterexample listens to, besides the memory model's own events. */
@@ -87,7 +92,7 @@ export class SuccessorGenerator {
   }
 
   private initThread(src: Int32Array, t: number, d: number): void {
-    if (t === this.threads.length) { this.sink.state(src); return; }
+    if (t === this.threads.length) { this.sink.state(src, -1); return; }
     const th = this.threads[t];
     if (th.end === 0 || th.code[0].visible) { this.initThread(src, t + 1, d); return; }
     const s = this.copy(src, d);
@@ -108,9 +113,10 @@ export class SuccessorGenerator {
       const s = this.copy(cur, 0);
       const tr = this.tracer;
       const m = tr !== null ? tr.mark() : 0;
-      if (tr !== null) tr.internal(mm.internalThread(cur, k));
+      const on = mm.internalThread(cur, k);
+      if (tr !== null) tr.internal(on);
       mm.internal(s, k);
-      this.sink.state(s);
+      this.sink.state(s, threads.length + on);
       if (tr !== null) tr.reset(m);
     }
   }
@@ -133,7 +139,7 @@ export class SuccessorGenerator {
     switch (ins.op) {
       case OP_LOAD: {
         const cell = ins.addr(src);
-        if (cell < 0) { this.faulted(src, m); return; }
+        if (cell < 0) { this.faulted(src, m, t); return; }
         const n = mm.loadCount(src, t, cell, ins.order);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
@@ -147,7 +153,7 @@ export class SuccessorGenerator {
       case OP_STORE: {
         const cell = ins.addr(src);
         const v = ins.value(src);
-        if (cell < 0 || fault.message !== '') { this.faulted(src, m); return; }
+        if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
         const n = mm.storeCount(src, t, cell, ins.order);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
@@ -163,7 +169,7 @@ export class SuccessorGenerator {
         const cell = ins.addr(src);
         const operand = ins.value(src);
         const expected = ins.hasExpected ? ins.expected(src) : 0;
-        if (cell < 0 || fault.message !== '') { this.faulted(src, m); return; }
+        if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
         const n = mm.rmwCount(src, t, cell, ins.order);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
@@ -195,7 +201,7 @@ export class SuccessorGenerator {
       }
       case OP_AWAIT_LOAD: {
         const cell = ins.addr(src);
-        if (cell < 0) { this.faulted(src, m); return; }
+        if (cell < 0) { this.faulted(src, m, t); return; }
         const n = mm.loadCount(src, t, cell, ins.order);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
@@ -232,7 +238,7 @@ export class SuccessorGenerator {
       default:
         throw new Error(`instruction ${pc} of thread ${th.name} is not a visible step`);
     }
-    if (fault.message !== '') this.faulted(src, m);
+    if (fault.message !== '') this.faulted(src, m, t);
     if (tr !== null) tr.reset(m);
   }
 
@@ -284,7 +290,7 @@ export class SuccessorGenerator {
         case OP_ASSERT:
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
             const a = ins.ir as { message: string };
-            this.sink.violation(s, ins.property, a.message);
+            this.sink.violation(s, ins.property, a.message, t);
             return;
           }
           s[t] = pc + 1;
@@ -292,15 +298,15 @@ export class SuccessorGenerator {
         default:
           throw new Error(`unexpected local instruction ${ins.op} at ${pc} of thread ${th.name}`);
       }
-      if (fault.message !== '') { this.reportFault(s); return; }
+      if (fault.message !== '') { this.reportFault(s, t); return; }
       if (++steps > LOCAL_STEP_LIMIT) {
         fault.message = `thread '${th.name}' ran ${LOCAL_STEP_LIMIT} local instructions without a shared-memory step (a local infinite loop?)`;
-        this.reportFault(s);
+        this.reportFault(s, t);
         return;
       }
     }
     if (this.initMode) this.initThread(s, t + 1, d);
-    else this.sink.state(s);
+    else this.sink.state(s, t);
   }
 
   /** Run an atomic block's body on `s` (owned) as part of one step, then the local code after it. */
@@ -322,7 +328,7 @@ export class SuccessorGenerator {
         case OP_LOAD:
         case OP_AWAIT_LOAD: {
           const cell = ins.addr(s);
-          if (cell < 0) { this.reportFault(s); return; }
+          if (cell < 0) { this.reportFault(s, t); return; }
           s[ins.dst] = mm.atomicLoad(s, t, cell);
           if (ins.op === OP_AWAIT_LOAD && ins.cond(s) === 0) return;
           s[t] = pc + 1;
@@ -331,7 +337,7 @@ export class SuccessorGenerator {
         case OP_STORE: {
           const cell = ins.addr(s);
           const v = ins.value(s);
-          if (cell < 0 || fault.message !== '') { this.reportFault(s); return; }
+          if (cell < 0 || fault.message !== '') { this.reportFault(s, t); return; }
           mm.atomicStore(s, t, cell, v);
           s[t] = pc + 1;
           break;
@@ -341,7 +347,7 @@ export class SuccessorGenerator {
           const cell = ins.addr(s);
           const operand = ins.value(s);
           const expected = ins.hasExpected ? ins.expected(s) : 0;
-          if (cell < 0 || fault.message !== '') { this.reportFault(s); return; }
+          if (cell < 0 || fault.message !== '') { this.reportFault(s, t); return; }
           const old = mm.atomicLoad(s, t, cell);
           if (ins.dst >= 0) s[ins.dst] = old;
           if (ins.op === OP_AWAIT_RMW && ins.cond(s) === 0) return;
@@ -389,7 +395,7 @@ export class SuccessorGenerator {
         case OP_ASSERT:
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
             const a = ins.ir as { message: string };
-            this.sink.violation(s, ins.property, a.message);
+            this.sink.violation(s, ins.property, a.message, t);
             return;
           }
           s[t] = pc + 1;
@@ -397,24 +403,24 @@ export class SuccessorGenerator {
         default:
           throw new Error(`instruction ${pc} of thread ${th.name} cannot stand inside an atomic block`);
       }
-      if (fault.message !== '') { this.reportFault(s); return; }
+      if (fault.message !== '') { this.reportFault(s, t); return; }
       if (++steps > LOCAL_STEP_LIMIT) {
         fault.message = `thread '${th.name}' ran ${LOCAL_STEP_LIMIT} instructions inside an atomic block (an infinite loop?)`;
-        this.reportFault(s);
+        this.reportFault(s, t);
         return;
       }
     }
   }
 
-  private faulted(src: Int32Array, m: number): void {
+  private faulted(src: Int32Array, m: number, t: number): void {
     if (this.tracer !== null) this.tracer.reset(m + 1);
-    this.reportFault(src);
+    this.reportFault(src, t);
   }
 
-  private reportFault(s: Int32Array): void {
+  private reportFault(s: Int32Array, t: number): void {
     const message = fault.message;
     fault.message = '';
-    if (this.checked[this.runtimeError] === 1) this.sink.violation(s, this.runtimeError, message);
+    if (this.checked[this.runtimeError] === 1) this.sink.violation(s, this.runtimeError, message, t);
   }
 }
 

@@ -201,3 +201,45 @@ describe('properties the search checks', () => {
     expect(prop(run(p, 'sc'), 'small').trace!.steps).toHaveLength(3);
   });
 });
+
+describe('the search reports what it is doing', () => {
+  const big = program('big', (m) => {
+    const x = m.array('x', 3);
+    for (const n of ['A', 'B', 'C']) m.thread(n, (t) => { for (let i = 0; i < 6; i++) t.store(x.at(i % 3), i); });
+  });
+
+  it('progress lines carry states, states per second, frontier and depth', () => {
+    const seen: { states: number; statesPerSecond: number; frontier: number; depth: number }[] = [];
+    run(big, 'tso', { onProgress: (p) => seen.push(p), progressIntervalMs: 0 });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => p.states > 0 && p.statesPerSecond > 0 && p.frontier >= 0 && p.depth >= 0)).toBe(true);
+  });
+
+  it('a time bound cuts the search short: incomplete, stopReason timeout', () => {
+    const r = run(big, 'tso', { timeoutSeconds: 0.001 });
+    expect(r.stopReason).toBe('timeout');
+    expect(r.verdict).toBe('incomplete');
+  });
+
+  it('each successor names who moved: the thread, or the memory model on behalf of a thread', async () => {
+    const { SuccessorGenerator } = await import('../../../checker/explore/successors.ts');
+    const { prepare } = await import('../../../checker/check.ts');
+    const p = program('two', (m) => {
+      const x = m.shared('x');
+      m.thread('A', (t) => t.store(x, 1));
+      m.thread('B', (t) => t.store(x, 2));
+    });
+    const { cp, mm } = prepare(p, 'tso');
+    const gen = new SuccessorGenerator(cp, mm);
+    let init!: Int32Array;
+    gen.initialStates({ state: (s) => { init = s.slice(); }, violation: () => {} });
+    const actors: number[] = [];
+    const after: Int32Array[] = [];
+    gen.generate(init, { state: (s, a) => { actors.push(a); after.push(s.slice()); }, violation: () => {} });
+    expect(actors).toEqual([0, 1]);
+    const flushes: number[] = [];
+    gen.generate(after[0], { state: (_s, a) => flushes.push(a), violation: () => {} });
+    // thread B's store, then A's buffer flushing (actor T + 0 = 2)
+    expect(flushes).toEqual([1, 2]);
+  });
+});

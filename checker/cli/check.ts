@@ -1,0 +1,59 @@
+/** `xenmc check`: one model, one variant, one memory model. */
+import type { Command } from '@commander-js/extra-typings';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { DEFAULT_BUFFER } from '../check.ts';
+import { asInputError, checkModel, findModel } from '../run.ts';
+import { checkJson } from '../../reports/json.ts';
+import { renderCheck } from '../../reports/text.ts';
+import {
+  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, parseParams, positiveInt, positiveNumber, progressPrinter,
+  type CommandContext,
+} from './common.ts';
+
+export function registerCheck(program: Command, { io, setExit }: CommandContext): void {
+  program
+    .command('check')
+    .description('check one model (built-in name or path to a .ts model file) under one memory model')
+    .argument('<model>', 'a built-in model name (see `xenmc list`) or the path of a model file')
+    .option('--variant <id>', 'the variant to check (default: the model\'s first, fixed one)')
+    .option('--mm <name>', 'memory model: sc | tso', 'sc')
+    .option('--property <id>', 'check only these properties (repeatable, or comma-separated)', collect)
+    .option('--param <name=value>', 'set a model parameter (repeatable)', collect)
+    .option('--buffer <n>', `store-buffer capacity per thread (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--max-states <n>', 'stop after this many states (the verdict is then incomplete)', positiveInt('--max-states'))
+    .option('--timeout <seconds>', 'stop after this long (the verdict is then incomplete)', positiveNumber('--timeout'))
+    .option('--exact', 'store whole states instead of 64-bit fingerprints')
+    .option('--json', 'print one JSON object')
+    .option('--no-progress', 'do not print progress lines on stderr')
+    .exitOverride()
+    .action(async (modelArg, opts) => {
+      const progress = progressPrinter(io, opts.progress);
+      const outcome = await pipe(
+        findModel(modelArg),
+        TE.chainEitherK((model) => pipe(
+          E.Do,
+          E.bind('mm', () => E.tryCatch(() => memoryModelName(opts.mm), asInputError)),
+          E.bind('params', () => E.tryCatch(() => parseParams(opts.param ?? []), asInputError)),
+          E.chain(({ mm, params }) => checkModel(model, {
+            mm, params,
+            ...(opts.variant !== undefined ? { variant: opts.variant } : {}),
+            options: {
+              ...(opts.buffer !== undefined ? { buffer: opts.buffer } : {}),
+              ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+              ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
+              ...(opts.exact ? { exact: true } : {}),
+              ...(opts.property ? { properties: opts.property } : {}),
+              ...(progress ? { onProgress: progress } : {}),
+            },
+          })),
+          E.map((result) => ({ model, result })),
+        )),
+      )();
+      if (E.isLeft(outcome)) throw outcome.left;
+      const { model, result } = outcome.right;
+      io.out(opts.json ? JSON.stringify(checkJson(result)) : renderCheck(result, model));
+      setExit(result.verdict === 'violated' ? EXIT_VIOLATED : result.verdict === 'incomplete' ? EXIT_INCOMPLETE : EXIT_OK);
+    });
+}

@@ -1,0 +1,55 @@
+/** `xenmc verify`: every built-in model × variant × supported memory model, against the expected verdicts. */
+import type { Command } from '@commander-js/extra-typings';
+import { DEFAULT_BUFFER } from '../check.ts';
+import { usageError } from '../errors.ts';
+import { supportedMemoryModels, verifyModels } from '../verify.ts';
+import { BUILTIN_MODELS } from '../../models/index.ts';
+import { verifyJson } from '../../reports/json.ts';
+import { renderVerifyRun, renderVerifySummary, summarize } from '../../reports/text.ts';
+import {
+  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, positiveInt, positiveNumber, progressPrinter,
+  type CommandContext,
+} from './common.ts';
+
+export function registerVerify(program: Command, { io, setExit }: CommandContext): void {
+  program
+    .command('verify')
+    .description('check every built-in model × variant × supported memory model and compare with the expected verdicts')
+    .option('--model <name>', 'only these models (repeatable, or comma-separated)', collect)
+    .option('--variant <id>', 'only these variants (repeatable, or comma-separated)', collect)
+    .option('--mm <name>', 'only these memory models (repeatable, or comma-separated)', collect)
+    .option('--buffer <n>', `store-buffer capacity per thread (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--max-states <n>', 'bound each run (cut-short runs are reported incomplete)', positiveInt('--max-states'))
+    .option('--timeout <seconds>', 'bound each run in time', positiveNumber('--timeout'))
+    .option('--exact', 'store whole states instead of 64-bit fingerprints')
+    .option('--json', 'print one JSON object per line and property')
+    .option('--no-progress', 'do not print progress lines on stderr')
+    .exitOverride()
+    .action((opts) => {
+      const names = BUILTIN_MODELS.map((m) => m.name);
+      for (const n of opts.model ?? []) if (!names.includes(n)) throw usageError(`unknown model '${n}' (built-in models: ${names.join(', ')})`);
+      const mms = opts.mm?.map(memoryModelName);
+      const started = performance.now();
+      const runs = verifyModels(BUILTIN_MODELS, {
+        ...(opts.model ? { models: opts.model } : {}),
+        ...(opts.variant ? { variants: opts.variant } : {}),
+        ...(mms ? { mms } : {}),
+        ...(opts.buffer !== undefined ? { buffer: opts.buffer } : {}),
+        ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+        ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
+        ...(opts.exact ? { exact: true } : {}),
+        ...(progressPrinter(io, opts.progress) ? { onProgress: progressPrinter(io, opts.progress)! } : {}),
+        onRun: (run) => {
+          if (opts.json) for (const row of run.rows) io.out(JSON.stringify(verifyJson(row)));
+          else io.out(renderVerifyRun(run));
+        },
+      });
+      if (runs.length === 0) throw usageError('verify: the filters select no model × variant × memory model');
+      const declared = new Set(BUILTIN_MODELS.filter((m) => !opts.model || opts.model.includes(m.name)).flatMap((m) => m.memoryModels));
+      const supported = new Set(BUILTIN_MODELS.flatMap(supportedMemoryModels));
+      const notImplemented = [...declared].filter((mm) => !supported.has(mm) && (!mms || mms.includes(mm)));
+      if (!opts.json) io.out(renderVerifySummary(runs, notImplemented, (performance.now() - started) / 1000));
+      const s = summarize(runs.flatMap((r) => r.rows));
+      setExit(s.differ > 0 ? EXIT_VIOLATED : s.incomplete > 0 ? EXIT_INCOMPLETE : EXIT_OK);
+    });
+}
