@@ -116,6 +116,15 @@ export interface CompiledProperty {
   /** invariant / final predicate; deadlock `where` (null: every deadlock) */
   readonly pred: Fn | null;
   readonly reason?: string;
+  /** liveness properties: their predicates, and their safety form (see properties/liveness.ts) */
+  readonly liveness?: CompiledLiveness;
+}
+
+export interface CompiledLiveness {
+  /** eventually / alwaysEventually: one clause with the goal as q; leadsTo: its clauses; progress: none */
+  readonly clauses: readonly { readonly p: Fn | null; readonly q: Fn }[];
+  /** the deadlocks that are this property's own (its safety form), or null */
+  readonly deadlock: Fn | null;
 }
 
 export interface Layout extends StateLayout {
@@ -139,6 +148,15 @@ export interface CompiledProgram {
   readonly layout: Layout;
   readonly threads: readonly CompiledThread[];
   readonly properties: readonly CompiledProperty[];
+  /**
+   * What a failing assertion does to its run. 'stop' (absent): the step is the violation and
+   * the run ends there. 'observe' (runs that check liveness): the violation is reported and
+   * the thread carries on as if the assertion held, so the state graph does not depend on
+   * which properties are checked: assertions observe a protocol, they do not crash it, and
+   * a livelock through a failing observation (C-B1's repeated side effect) is still a
+   * livelock. Search, replay and lasso replay all read it, so move indices agree.
+   */
+  readonly assertions?: 'stop' | 'observe';
 }
 
 export const DEADLOCK_ID = 'deadlock';
@@ -290,10 +308,15 @@ export function compileProgram(program: Program, mmSize: number): CompiledProgra
   for (const p of program.properties) {
     propIndex.set(p.id, properties.length);
     const pred = p.kind === 'invariant' || p.kind === 'final' ? compileExpr(p.pred, pcx) : p.kind === 'deadlock' && p.where ? compileExpr(p.where, pcx) : null;
-    properties.push({ index: properties.length, id: p.id, kind: p.kind, description: p.description, pred, ...(p.kind === 'unchecked' ? { reason: p.reason } : {}) });
+    const liveness = compileLiveness(p, pcx);
+    properties.push({
+      index: properties.length, id: p.id, kind: p.kind, description: p.description, pred,
+      ...(p.kind === 'unchecked' ? { reason: p.reason } : {}),
+      ...(liveness ? { liveness } : {}),
+    });
   }
   if (!propIndex.has(DEADLOCK_ID)) {
-    const named = program.properties.some((p) => p.kind === 'deadlock');
+    const named = properties.some((p) => p.kind === 'deadlock' || (p.liveness?.deadlock ?? null) !== null);
     properties.push({
       index: properties.length, id: DEADLOCK_ID, kind: 'builtin-deadlock',
       description: named ? 'no deadlock other than those the named properties describe' : 'no reachable state without an enabled step, unless every thread is finished or at an end label',
@@ -314,6 +337,21 @@ export function compileProgram(program: Program, mmSize: number): CompiledProgra
     };
   });
   return { program, layout, threads, properties };
+}
+
+function compileLiveness(p: Property, cx: ExprContext): CompiledLiveness | null {
+  const deadlock = (e: Expr | null): Fn | null => (e ? compileExpr(e, cx) : null);
+  switch (p.kind) {
+    case 'eventually':
+    case 'alwaysEventually':
+      return { clauses: [{ p: null, q: compileExpr(p.goal, cx) }], deadlock: deadlock(p.deadlock) };
+    case 'leadsTo':
+      return { clauses: p.clauses.map((c) => ({ p: compileExpr(c.p, cx), q: compileExpr(c.q, cx) })), deadlock: deadlock(p.deadlock) };
+    case 'progress':
+      return { clauses: [], deadlock: deadlock(p.deadlock) };
+    default:
+      return null;
+  }
 }
 
 function compileInstr(ins: Instr, pc: number, cx: ExprContext, propIndex: Map<string, number>): CompiledInstr {

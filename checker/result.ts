@@ -80,6 +80,15 @@ export interface Trace {
   readonly violation: string;
   /** the state at the end of the trace */
   readonly final: readonly StateEntry[];
+  /**
+   * Liveness counterexamples are lassos: steps loop+1 … n (n = steps.length) repeat forever.
+   * The state after step n is the state after step `loop` (0: the initial state), so `final`
+   * equals that state. Absent on finite traces (safety violations, and liveness violations
+   * by a finite maximal run, which ends in a deadlock or valid end state).
+   * In ITF terms (states = initial, then the state after each step): emit states 0 … n-1 and
+   * `"loop": loop`, since ITF's last state is followed by the state at `loop`.
+   */
+  readonly loop?: number;
 }
 
 export interface PropertyResult {

@@ -30,19 +30,42 @@ export function renderBounds(r: Pick<Result, 'states' | 'transitions' | 'depth' 
 export function renderTrace(t: Trace): string {
   const lines: string[] = [];
   const width = Math.max(...t.steps.map((s) => s.actor.length), 8);
+  const loop = t.loop;
+  if (loop !== undefined && loop === 0) lines.push(loopMarker(t));
   for (const s of t.steps) {
     const src = s.source ? `  [${s.source}]` : '';
     lines.push(`  ${String(s.index).padStart(3)}  ${s.actor.padEnd(width)}  ${s.action}${src}`);
     const changes = s.changes.filter((c) => !c.name.endsWith('.pc'));
     if (changes.length > 0) lines.push(`       ${' '.repeat(width)}  ${changes.map((c) => `${c.name}: ${c.before} → ${c.after}`).join('; ')}`);
+    if (loop !== undefined && s.index === loop) lines.push(loopMarker(t));
   }
   const where = t.final.filter((e) => e.name.endsWith('.pc')).map((e) => `${e.name.slice(0, -3)} ${e.text}`);
+  if (loop !== undefined) lines.push(`  ─── end of loop: back to ${loop === 0 ? 'the initial state' : `the state after step ${loop}`}, and round again forever`);
   lines.push(`  end: ${t.violation}`);
   if (where.length > 0) lines.push(`       threads: ${where.join(', ')}`);
   const buffers = t.final.filter((e) => e.value === null && e.text !== '[]');
   if (buffers.length > 0) lines.push(`       ${buffers.map((e) => `${e.name} = ${e.text}`).join(', ')}`);
   return lines.join('\n');
 }
+
+/** The line that opens a lasso's loop. */
+function loopMarker(t: Trace): string {
+  const first = (t.loop ?? 0) + 1;
+  const last = t.steps.length;
+  return `  ─── loop: ${first === last ? `step ${first} repeats` : `steps ${first}–${last} repeat`} forever ───`;
+}
+
+/** The line that introduces a property's counterexample. */
+export function traceHeading(p: PropertyResult, t: Trace): string {
+  if (t.loop !== undefined) {
+    const loopSteps = t.steps.length - t.loop;
+    return `${p.id} violated: a lasso, ${t.loop} step${t.loop === 1 ? '' : 's'} to the loop, then ${loopSteps} step${loopSteps === 1 ? '' : 's'} repeating forever`;
+  }
+  if (LIVENESS.has(p.kind)) return `${p.id} violated: a run of ${t.steps.length} steps that stops there (no step is enabled at its end)`;
+  return `${p.id} violated: shortest counterexample, ${t.steps.length} steps`;
+}
+
+const LIVENESS: ReadonlySet<string> = new Set(['eventually', 'leadsTo', 'alwaysEventually', 'progress']);
 
 export function renderHeader(r: Result, model?: Model): string {
   const variant = r.variant ? ` · variant ${r.variant}${model ? ` (${model.variants.find((v) => v.id === r.variant)?.title ?? ''})` : ''}` : '';
@@ -60,7 +83,7 @@ export function renderCheck(r: Result, model?: Model): string {
   for (const p of r.properties) out.push(renderProperty(p));
   for (const p of r.properties) {
     if (!p.trace) continue;
-    out.push('', `${p.id} violated: shortest counterexample, ${p.trace.steps.length} steps`, renderTrace(p.trace));
+    out.push('', traceHeading(p, p.trace), renderTrace(p.trace));
   }
   out.push('', renderBounds(r), `verdict: ${r.verdict}`);
   return out.join('\n');

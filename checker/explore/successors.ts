@@ -62,6 +62,13 @@ export class SuccessorGenerator {
   private readonly runtimeError: number;
   /** during initial-state construction: continue with the next thread instead of emitting */
   private initMode = false;
+  /** a failing assertion is reported and the thread carries on (CompiledProgram.assertions) */
+  private readonly observeAssertions: boolean;
+  /**
+   * While a memory-model step is being reported: its index k among the state's internal
+   * steps (else -1), so a liveness graph can ask the model which fairness unit it serves.
+   */
+  internalStep = -1;
   tracer: StepTracer | null = null;
 
   constructor(readonly cp: CompiledProgram, readonly mm: MemoryModel, checkedProperties?: ReadonlySet<number>) {
@@ -70,6 +77,7 @@ export class SuccessorGenerator {
     this.checked = new Uint8Array(cp.properties.length);
     for (const p of cp.properties) this.checked[p.index] = checkedProperties === undefined || checkedProperties.has(p.index) ? 1 : 0;
     this.runtimeError = cp.properties.find((p) => p.id === RUNTIME_ERROR_ID)!.index;
+    this.observeAssertions = cp.assertions === 'observe';
   }
 
   /** Report every initial state: the declared initial values, with each thread's leading local code run. */
@@ -116,9 +124,23 @@ export class SuccessorGenerator {
       const on = mm.internalThread(cur, k);
       if (tr !== null) tr.internal(on);
       mm.internal(s, k);
+      this.internalStep = k;
       this.sink.state(s, threads.length + on);
+      this.internalStep = -1;
       if (tr !== null) tr.reset(m);
     }
+  }
+
+  /**
+   * The liveness graph's label of the successor being reported from `src` by `actor`: the
+   * thread for a thread's step; for a memory-model step, T + the fairness unit it serves
+   * (MemoryModel.fairness; by default the thread whose store it is).
+   */
+  stepLabel(src: Int32Array, actor: number): number {
+    const T = this.threads.length;
+    if (actor < T) return actor;
+    const f = this.mm.fairness;
+    return f === undefined ? actor : T + f.key(src, this.internalStep);
   }
 
   private copy(src: Int32Array, d: number): Int32Array {
@@ -291,7 +313,7 @@ export class SuccessorGenerator {
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
             const a = ins.ir as { message: string };
             this.sink.violation(s, ins.property, a.message, t);
-            return;
+            if (!this.observeAssertions) return;
           }
           s[t] = pc + 1;
           break;
@@ -396,7 +418,7 @@ export class SuccessorGenerator {
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
             const a = ins.ir as { message: string };
             this.sink.violation(s, ins.property, a.message, t);
-            return;
+            if (!this.observeAssertions) return;
           }
           s[t] = pc + 1;
           break;

@@ -2,13 +2,18 @@
  * Sequential consistency (Lamport 1979): one memory, every access takes effect at once,
  * threads interleave. Fences and access orderings have nothing to order.
  * Atomic blocks are indivisible and always enabled.
+ *
+ * Liveness: SC has no steps of its own, so it assumes no fairness of its own; only the
+ * threads' fairness constrains runs.
  */
-import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
 
 export class SequentialConsistency implements MemoryModel {
   readonly name = 'sc' as const;
   readonly size = 0;
   tracer: MemoryTracer | null = null;
+  /** no steps of its own, so no fairness units */
+  readonly fairness: MemoryFairness = { kind: 'weak', keys: 0, key: () => 0, keyName: () => '' };
   bufferFullHits = 0;
   private readonly mem: number;
 

@@ -20,8 +20,14 @@
  *
  * State per thread: [n, cell0, value0, cell1, value1, ...], oldest first; unused entries
  * are zero so equal buffers encode equally.
+ *
+ * Liveness: every buffered store is eventually flushed. Stated as weak fairness of one
+ * unit per thread, "flush t's oldest entry" (key t): a non-empty buffer stays non-empty
+ * until it is flushed (the thread can only add), so that step is enabled continuously
+ * until taken, weak and strong fairness coincide here, and FIFO order then brings every
+ * entry out after finitely many flushes.
  */
-import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
 import { FENCE_FULL } from './model.ts';
 
 export class TotalStoreOrder implements MemoryModel {
@@ -34,12 +40,20 @@ export class TotalStoreOrder implements MemoryModel {
   private readonly stride: number;
   private readonly threads: number;
 
+  readonly fairness: MemoryFairness;
+
   constructor(layout: StateLayout, readonly capacity: number) {
     this.mem = layout.memBase;
     this.base = layout.mmBase;
     this.threads = layout.threads;
     this.stride = 1 + 2 * capacity;
     this.size = this.threads * this.stride;
+    this.fairness = {
+      kind: 'weak',
+      keys: this.threads,
+      key: (s, k) => this.internalThread(s, k),
+      keyName: (j, names) => `the store buffer of ${names.thread(j)}`,
+    };
   }
 
   init(_s: Int32Array): void {}
