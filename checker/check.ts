@@ -92,6 +92,8 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
   });
   const complete = outcome.stopReason === 'exhausted' || outcome.stopReason === 'all-violated';
   let live: LivenessChecker | null = null;
+  /** the liveness analysis after the search counts in the run's time */
+  let livenessSeconds = 0;
   const properties: PropertyResult[] = [];
   for (const p of cp.properties) {
     if (checked && !checked.has(p.index)) continue;
@@ -104,10 +106,12 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
     const v = outcome.violations[p.index];
     if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v) });
     else if (p.liveness && graph && outcome.exactSet) {
+      const t0 = performance.now();
       live ??= new LivenessChecker(cp, mm, outcome.exactSet, graph, outcome, outcome.stopReason === 'exhausted', {
         ...(opts.memoryFairness !== undefined ? { memoryFairness: opts.memoryFairness } : {}),
       });
       properties.push({ ...base, ...live.check(p) });
+      livenessSeconds += (performance.now() - t0) / 1000;
     } else properties.push({ ...base, verdict: complete ? 'holds' : 'incomplete' });
   }
   return {
@@ -120,7 +124,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
     states: outcome.states,
     transitions: outcome.transitions,
     depth: outcome.depth,
-    seconds: outcome.seconds,
+    seconds: outcome.seconds + livenessSeconds,
     complete,
     stopReason: outcome.stopReason,
     bounds: {
