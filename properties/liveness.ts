@@ -69,9 +69,9 @@ export function livenessQueries(p: CompiledProperty): LivenessQuery[] {
   if (!live) throw new Error(`property ${p.id} is not a liveness property`);
   switch (p.kind) {
     case 'eventually':
-      return [{ from: 'initial', goal: live.clauses[0].q, avoidProgress: false, finiteRunsViolate: true, what: `${p.id}'s goal is never reached` }];
+      return [{ from: 'initial', goal: live.clauses[0].q, avoidProgress: false, finiteRunsViolate: true, what: `${p.id} never holds` }];
     case 'alwaysEventually':
-      return [{ from: 'every', goal: live.clauses[0].q, avoidProgress: false, finiteRunsViolate: true, what: `${p.id}'s goal never holds again` }];
+      return [{ from: 'every', goal: live.clauses[0].q, avoidProgress: false, finiteRunsViolate: true, what: `${p.id} never holds again` }];
     case 'leadsTo':
       return live.clauses.map((c, i) => ({
         from: c.p ?? 'every', goal: c.q, avoidProgress: false, finiteRunsViolate: true,

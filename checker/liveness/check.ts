@@ -26,9 +26,11 @@
  * from all its recorded edges, so a counterexample found in a graph cut short by a bound
  * is a real one; when none is found there, the verdict is `incomplete`, never `holds`.
  *
- * Memory, besides the graph: per state (all states the search numbered) five Int32 and
- * three Uint8 arrays (region, component, stamps, Tarjan's six arrays shared, BFS parents),
- * about 45 bytes; 4·T more when pcs are needed (step fairness, progress labels).
+ * Memory, besides the exact state set and the graph (graph.ts), per state the search
+ * numbered: Tarjan's six arrays and the stamps (25 bytes), per query the region, trigger,
+ * terminal, component and fair-part marks (14 bytes, freed after the query), 16 bytes for
+ * the lasso's breadth-first searches once there is a counterexample, and 4·T when pcs are
+ * needed (step fairness, progress labels). Measured totals are in the README.
  */
 import type { CompiledProgram, CompiledProperty, Fn } from '../compile.ts';
 import type { MemoryModel, StateNames } from '../memory/model.ts';
@@ -64,7 +66,8 @@ export class LivenessChecker {
   private stamp = 0;
   private readonly tarjan: Tarjan;
   private readonly fair: FairCycles;
-  private readonly lasso: LassoBuilder;
+  /** built on the first counterexample: its search arrays are as long as the state count */
+  private lassoBuilder: LassoBuilder | null = null;
   private readonly vec: Int32Array;
   private progressEdges: Uint8Array | null = null;
   private readonly memoryFair: boolean;
@@ -94,7 +97,11 @@ export class LivenessChecker {
     const next = (): number => ++this.stamp;
     this.tarjan = new Tarjan(g, this.all);
     this.fair = new FairCycles(g, this.units, this.pcs, this.justiceMet, this.tarjan, this.member, next);
-    this.lasso = new LassoBuilder(g, this.units, this.pcs, this.justiceMet, this.member, next, this.all);
+  }
+
+  private get lasso(): LassoBuilder {
+    this.lassoBuilder ??= new LassoBuilder(this.g, this.units, this.pcs, this.justiceMet, this.member, () => ++this.stamp, this.all);
+    return this.lassoBuilder;
   }
 
   /** The verdict of liveness property `p`: its first violated query, in declaration order. */
