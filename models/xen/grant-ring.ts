@@ -128,26 +128,31 @@ export function declareOneWayRing(m: ModelBuilder, name: string, dir: 'req' | 'r
 }
 
 function scratch(t: ThreadBuilder, prefix: string): Scratch {
-  return { old: t.reg(`${prefix}.__old`, 0), event: t.reg(`${prefix}.event`, 0), prod: t.reg(`${prefix}.prod`, 0) };
+  return { old: t.reg(`${prefix}__old`, 0), event: t.reg(`${prefix}__event`, 0), prod: t.reg(`${prefix}__prod`, 0) };
 }
 
+/** Register names: `req_prod_pvt` etc., or `<prefix>.req_prod_pvt` for a thread that drives more than one ring. */
+const regPrefix = (prefix: string | undefined): string => (prefix ? `${prefix}.` : '');
+
 /** FRONT_RING_INIT: the front end's private indices, as registers of thread `t`, all 0. */
-export function frontRing<R extends RingIndex>(t: ThreadBuilder, sring: SharedRing<R>): FrontRing<R> {
+export function frontRing<R extends RingIndex>(t: ThreadBuilder, sring: SharedRing<R>, opts: { prefix?: string } = {}): FrontRing<R> {
+  const p = regPrefix(opts.prefix);
   return {
     sring,
-    req_prod_pvt: t.reg(`${sring.name}.req_prod_pvt`, 0),
-    rsp_cons: t.reg(`${sring.name}.rsp_cons`, 0),
-    scratch: scratch(t, sring.name),
+    req_prod_pvt: t.reg(`${p}req_prod_pvt`, 0),
+    rsp_cons: t.reg(`${p}rsp_cons`, 0),
+    scratch: scratch(t, p),
   };
 }
 
 /** BACK_RING_INIT: the back end's private indices, as registers of thread `t`, all 0. */
-export function backRing<R extends RingIndex>(t: ThreadBuilder, sring: SharedRing<R>): BackRing<R> {
+export function backRing<R extends RingIndex>(t: ThreadBuilder, sring: SharedRing<R>, opts: { prefix?: string } = {}): BackRing<R> {
+  const p = regPrefix(opts.prefix);
   return {
     sring,
-    rsp_prod_pvt: t.reg(`${sring.name}.rsp_prod_pvt`, 0),
-    req_cons: t.reg(`${sring.name}.req_cons`, 0),
-    scratch: scratch(t, sring.name),
+    rsp_prod_pvt: t.reg(`${p}rsp_prod_pvt`, 0),
+    req_cons: t.reg(`${p}req_cons`, 0),
+    scratch: scratch(t, p),
   };
 }
 
