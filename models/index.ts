@@ -2,8 +2,9 @@
 import type { Model } from '../checker/model.ts';
 import ioreq from './ioreq.ts';
 import feBeConfig from './fe-be-config.ts';
+import ring from './ring.ts';
 
-export const BUILTIN_MODELS: readonly Model[] = [ioreq, feBeConfig];
+export const BUILTIN_MODELS: readonly Model[] = [ioreq, feBeConfig, ring];
 
 export function builtinModel(name: string): Model | undefined {
   return BUILTIN_MODELS.find((m) => m.name === name);
