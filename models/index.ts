@@ -3,8 +3,9 @@ import type { Model } from '../checker/model.ts';
 import ioreq from './ioreq.ts';
 import feBeConfig from './fe-be-config.ts';
 import ring from './ring.ts';
+import virtioRing from './virtio-ring.ts';
 
-export const BUILTIN_MODELS: readonly Model[] = [ioreq, feBeConfig, ring];
+export const BUILTIN_MODELS: readonly Model[] = [ioreq, feBeConfig, ring, virtioRing];
 
 export function builtinModel(name: string): Model | undefined {
   return BUILTIN_MODELS.find((m) => m.name === name);
