@@ -57,7 +57,7 @@ export default defineModel({
     'xen-project/xen xen/common/event_channel.c, xen/common/event_2l.c (notify sets P, fully ordered; the consumer clears P)',
   ],
   params: {
-    requests: { kind: 'int', default: 2, min: 1, max: 4, description: 'configuration changes FE makes, one after another' },
+    requests: { kind: 'int', default: 3, min: 1, max: 4, description: 'configuration changes FE makes, one after another' },
     size: { kind: 'int', default: 1, min: 1, max: 4, description: 'entries per ring (a power of two); 1 makes every request reuse the slot of the one before' },
   },
   variants: [
