@@ -29,7 +29,9 @@
  * Properties (protocols.md §0): B2 and B3 only; B1, B4 and B5 concern the RFC's spin-wait
  * design (models/fe-be-config.ts). A response lost on the way back (FE asleep with a
  * response it has not reaped) would be a deadlock no named property claims, reported by
- * the built-in `deadlock`; every variant here breaks the request side only.
+ * the built-in `deadlock`; every variant here breaks the request side only. FE reads each
+ * response (the load matters for ordering and slot reuse) but no property speaks of its
+ * content; models/virtio-ring.ts checks the payload in both directions.
  */
 import { defineModel } from '../checker/model.ts';
 import { expectationTable } from '../checker/expectations.ts';

@@ -52,6 +52,8 @@
  * VIRTIO_F_NOTIFY_ON_EMPTY.
  */
 import { defineModel } from '../checker/model.ts';
+import { modelError } from '../checker/errors.ts';
+import { callerPosition } from '../checker/source.ts';
 import { expectationTable } from '../checker/expectations.ts';
 import type { GhostRef, Loc, LocArray, ModelBuilder, Reg, ThreadBuilder } from '../checker/builder.ts';
 import type { BuildContext } from '../checker/model.ts';
@@ -135,7 +137,7 @@ export default defineModel({
   }),
   build(m, ctx) {
     const S = ctx.int('size');
-    if ((S & (S - 1)) !== 0) throw new Error(`a split virtqueue has a power-of-two size, got ${S}`);
+    if ((S & (S - 1)) !== 0) throw modelError(`a split virtqueue has a power-of-two size, got ${S}`, callerPosition());
     // vring_init over zeroed memory: every index and event index 0.
     const vr: Vring = {
       size: S,
