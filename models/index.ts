@@ -2,8 +2,9 @@
 import type { Model } from '../checker/model.ts';
 import ioreq from './ioreq.ts';
 import vits from './vits.ts';
+import p2mIoreqUnmap from './p2m-ioreq-unmap.ts';
 
-export const BUILTIN_MODELS: readonly Model[] = [ioreq, vits];
+export const BUILTIN_MODELS: readonly Model[] = [ioreq, vits, p2mIoreqUnmap];
 
 export function builtinModel(name: string): Model | undefined {
   return BUILTIN_MODELS.find((m) => m.name === name);
