@@ -4,8 +4,10 @@ import ioreq from './ioreq.ts';
 import feBeConfig from './fe-be-config.ts';
 import ring from './ring.ts';
 import virtioRing from './virtio-ring.ts';
+import vits from './vits.ts';
+import p2mIoreqUnmap from './p2m-ioreq-unmap.ts';
 
-export const BUILTIN_MODELS: readonly Model[] = [ioreq, feBeConfig, ring, virtioRing];
+export const BUILTIN_MODELS: readonly Model[] = [ioreq, feBeConfig, ring, virtioRing, vits, p2mIoreqUnmap];
 
 export function builtinModel(name: string): Model | undefined {
   return BUILTIN_MODELS.find((m) => m.name === name);

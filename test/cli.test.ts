@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../checker/cli.ts';
-import { repoRoot } from './shared.ts';
-import { BUILTIN_MODELS } from '../models/index.ts';
 import { supportedMemoryModels } from '../checker/verify.ts';
+import { BUILTIN_MODELS } from '../models/index.ts';
+import { repoRoot } from './shared.ts';
 
 /** The built-in models as error messages list them; derived, so adding a model does not edit these tests. */
 const BUILTIN_NAMES = BUILTIN_MODELS.map((m) => m.name).join(', ');

@@ -5,3 +5,8 @@ export * from './event-channel.ts';
 export * from './wait.ts';
 export * from './ioreq-slot.ts';
 export * from './grant-ring.ts';
+export * from './spinlock.ts';
+export * from './its.ts';
+export * from './gic-v3-its.ts';
+export * from './domain-pause.ts';
+export * from './p2m.ts';
