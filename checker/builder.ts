@@ -133,8 +133,12 @@ export interface LabelOptions {
   readonly end?: boolean;
   /** a step from here is a progress step (SPIN's progress label), for m.progress */
   readonly progress?: boolean;
-  /** the step from here is weakly or strongly fair on its own, besides the thread's fairness */
-  readonly fairness?: 'weak' | 'strong';
+  /**
+   * The steps that execute this instruction: 'weak' or 'strong' makes them fair on their
+   * own, besides the thread's fairness; 'none' exempts them from the thread's fairness
+   * (an optional step the thread may always take but is never obliged to).
+   */
+  readonly fairness?: Fairness;
 }
 
 export interface LivenessOptions {
@@ -163,7 +167,7 @@ export class ThreadBuilder {
   readonly labels = new Map<string, { pc: number; src: SourcePos }>();
   readonly endLabels = new Set<string>();
   readonly progressLabels = new Set<string>();
-  readonly fairLabels = new Map<string, 'weak' | 'strong'>();
+  readonly fairLabels = new Map<string, Fairness>();
   /** (instruction index, label name, where the goto was written) for forward gotos */
   readonly gotos: { pc: number; label: string; src: SourcePos }[] = [];
   private readonly loops: LoopFrame[] = [];

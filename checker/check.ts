@@ -78,7 +78,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
   if (liveness) {
     cp = { ...cp, assertions: 'observe' };
     const T = cp.threads.length;
-    graph = new StateGraph(T, T + (mm.fairness?.keys ?? T));
+    graph = new StateGraph(T, T + (mm.fairness?.keys ?? T) + cp.stepClasses.length);
   }
   const outcome: SearchOutcome = search(cp, mm, {
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),

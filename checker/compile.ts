@@ -7,7 +7,7 @@
  *   [ pc of each thread | registers of each thread | memory cells | ghost cells | memory model area ]
  * A thread's pc equals its code length once it has finished.
  */
-import type { Addr, Expr, Instr, Program, Property, RmwOp } from './ir.ts';
+import type { Addr, Expr, Fairness, Instr, Program, Property, RmwOp } from './ir.ts';
 import { POINTER_BASE, totalCells, totalGhostCells } from './ir.ts';
 import { FENCE_FULL, FENCE_LD, FENCE_ST, ORDER_ACQUIRE, ORDER_ACQ_REL, ORDER_PLAIN, ORDER_RELEASE, type StateLayout } from './memory/model.ts';
 import { restingPcs } from './validate.ts';
@@ -104,6 +104,23 @@ export interface CompiledThread {
   /** isEnd[pc] = 1 where the thread may validly rest forever (end labels and the end) */
   readonly isEnd: Uint8Array;
   readonly resting: ReadonlySet<number>;
+  /** stepClass[pc]: the step class (CompiledProgram.stepClasses) of a step that executes the instruction at pc, or -1; null when the thread has none */
+  readonly stepClass: Int32Array | null;
+}
+
+/**
+ * Steps that liveness tells apart from the rest of their thread's: those that execute an
+ * instruction marked by a fairness or progress label. A step is identified by the
+ * instruction it executes (for a select, the first instruction of the alternative taken),
+ * so the alternatives of one select can differ in fairness.
+ */
+export interface StepClass {
+  readonly thread: number;
+  readonly pc: number;
+  readonly label: string;
+  /** the step's own fairness ('none': exempt from the thread's), or null: as the thread's */
+  readonly fairness: Fairness | null;
+  readonly progress: boolean;
 }
 
 export type CompiledPropertyKind = Property['kind'] | 'builtin-deadlock' | 'runtime-error';
@@ -148,6 +165,7 @@ export interface CompiledProgram {
   readonly layout: Layout;
   readonly threads: readonly CompiledThread[];
   readonly properties: readonly CompiledProperty[];
+  readonly stepClasses: readonly StepClass[];
   /**
    * What a failing assertion does to its run. 'stop' (absent): the step is the violation and
    * the run ends there. 'observe' (runs that check liveness): the violation is reported and
@@ -325,18 +343,32 @@ export function compileProgram(program: Program, mmSize: number): CompiledProgra
   }
   properties.push({ index: properties.length, id: RUNTIME_ERROR_ID, kind: 'runtime-error', description: 'no run-time fault in model code (index out of bounds, division by zero, local loop)', pred: null });
 
+  const stepClasses: StepClass[] = [];
   const threads = program.threads.map((t, ti): CompiledThread => {
     const cx: ExprContext = { program, layout, regBase: layout.regBase[ti] };
     const code = t.code.map((ins, pc) => compileInstr(ins, pc, cx, propIndex));
     const isEnd = new Uint8Array(t.code.length + 1);
     for (const pc of t.endPcs) isEnd[pc] = 1;
     isEnd[t.code.length] = 1;
+    let stepClass: Int32Array | null = null;
+    const marked = new Map<number, { label: string; fairness: Fairness | null; progress: boolean }>();
+    const labelAt = (pc: number): string => Object.entries(t.labels).find(([, p]) => p === pc)?.[0] ?? String(pc);
+    for (const f of t.fairSteps ?? []) marked.set(f.pc, { label: f.label, fairness: f.fairness, progress: false });
+    for (const pc of t.progressPcs ?? []) {
+      const m = marked.get(pc);
+      marked.set(pc, { label: m?.label ?? labelAt(pc), fairness: m?.fairness ?? null, progress: true });
+    }
+    for (const [pc, m] of [...marked].sort((a, b) => a[0] - b[0])) {
+      stepClass ??= new Int32Array(t.code.length + 1).fill(-1);
+      stepClass[pc] = stepClasses.length;
+      stepClasses.push({ thread: ti, pc, ...m });
+    }
     return {
       index: ti, name: t.name, actor: t.actor, code, end: t.code.length, regBase: layout.regBase[ti],
-      nregs: t.regs.length, isEnd, resting: restingPcs(t),
+      nregs: t.regs.length, isEnd, resting: restingPcs(t), stepClass,
     };
   });
-  return { program, layout, threads, properties };
+  return { program, layout, threads, properties, stepClasses };
 }
 
 function compileLiveness(p: Property, cx: ExprContext): CompiledLiveness | null {

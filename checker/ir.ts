@@ -183,10 +183,15 @@ export interface Register {
  */
 export type Fairness = 'weak' | 'strong' | 'none';
 
-/** A step with a fairness of its own: the thread's step from the instruction at `pc`. */
+/**
+ * A step with a fairness of its own: the thread's steps that execute the instruction at
+ * `pc`. 'weak' / 'strong' add a fairness constraint of their own to the thread's; 'none'
+ * exempts them from the thread's: they neither count as the thread being enabled nor as
+ * it moving (an optional step, such as a cache refill the hardware may or may not do).
+ */
 export interface FairStep {
   readonly pc: number;
-  readonly fairness: 'weak' | 'strong';
+  readonly fairness: Fairness;
   /** the label that marks it, for messages */
   readonly label: string;
 }

@@ -214,16 +214,18 @@ function validateThread(program: Program, t: Thread, assertionIds: Set<string>):
       throw modelError(`end label '${labelAt(pc)}' in thread '${t.name}' is not at a step where the thread can rest (put it before an await or other shared-memory step)`, code[pc]?.src ?? t.src);
     }
   }
-  // A progress or fairness label names a step: the thread must be able to take one from there.
+  // A progress or fairness label names the steps that execute its instruction: a
+  // shared-memory instruction the thread can start a step with (at a resting point, or the
+  // first instruction of a select alternative), not the select itself.
+  const alternatives = new Set<number>();
+  for (const pc of resting) if (pc < end && code[pc].op === 'select') for (const a of (code[pc] as Extract<Instr, { op: 'select' }>).targets) alternatives.add(a);
+  const startsStep = (pc: number): boolean => pc < end && isVisible(code[pc]) && code[pc].op !== 'select' && (resting.has(pc) || alternatives.has(pc));
+  const misplaced = (pc: number): string => (pc < end && code[pc].op === 'select' ? 'is at a select: put it on the first step of an alternative' : 'is not at a step the thread takes (put it before an await or other shared-memory step)');
   for (const pc of t.progressPcs ?? []) {
-    if (!resting.has(pc) || pc === end) {
-      throw modelError(`progress label '${labelAt(pc)}' in thread '${t.name}' is not at a step the thread takes (put it before an await or other shared-memory step)`, code[pc]?.src ?? t.src);
-    }
+    if (!startsStep(pc)) throw modelError(`progress label '${labelAt(pc)}' in thread '${t.name}' ${misplaced(pc)}`, code[pc]?.src ?? t.src);
   }
   for (const f of t.fairSteps ?? []) {
-    if (!resting.has(f.pc) || f.pc === end) {
-      throw modelError(`fairness label '${f.label}' in thread '${t.name}' is not at a step the thread takes (put it before an await or other shared-memory step)`, code[f.pc]?.src ?? t.src);
-    }
+    if (!startsStep(f.pc)) throw modelError(`fairness label '${f.label}' in thread '${t.name}' ${misplaced(f.pc)}`, code[f.pc]?.src ?? t.src);
   }
 }
 

@@ -117,7 +117,10 @@ export default defineModel({
     // goes on past it and finds what the handler then does with the NULL server (E2).
     m.invariant('E1', ghosts.sawNullServer.eq(0));
     deviceModel(m, ctx, p2m, dp, ghosts);
-    guestVcpu(m, ctx, p2m, dp, ghosts);
+    const v = guestVcpu(m, ctx, p2m, dp, ghosts);
+    // E3 (progress): on every fair run V's writes complete and it is back in guest code.
+    // In E-B4 the RETRY loop never ends: a livelock, found as a fair cycle.
+    m.eventually('E3', m.at(v, 'guest'));
   },
 });
 

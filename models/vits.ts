@@ -211,7 +211,7 @@ export default defineModel({
   ],
   properties: [
     { id: 'D1', title: 'SYNC semantics: once G sees CREADR past the SYNC that follows its INV, the effective configuration is the last value G wrote before the INV, until G writes again' },
-    { id: 'D2', title: 'the effective configuration eventually equals the last value written after any INV, even without a SYNC', needs: 'liveness' },
+    { id: 'D2', title: 'the effective configuration eventually equals the last value written after any INV, even without a SYNC (on every fair run it keeps coming back to it, and a run that stops ends there)', needs: 'liveness' },
     { id: 'D3', title: 'CREADR never passes a command whose effect G may rely on before it has taken effect (a SYNC: the physical ITS completed a SYNC for it)' },
   ],
   // protocols.md §6, rows "D vITS"; verdicts.tsv gives the same cells (test/models/vits.test.ts compares them).
@@ -245,6 +245,12 @@ export default defineModel({
     const effective = (n: number): Term => (its ? m.regOf(its.cache[n]) : m.mem(s.pirq!.at(n)));
     m.invariant('D1', and(...Array.from({ length: w.lpis }, (_, n) =>
       or(s.promised.at(n).eq(0), effective(n).eq(s.last.at(n))))));
+    // D2 (liveness): in every workload here each configuration write is followed by an INV
+    // (or an INVALL) covering it, so "after any INV" covers every write, and D2 says that
+    // the effective configuration of every LPI keeps coming back to the last value G wrote:
+    // □◇(effective == last) on every fair run (a run that stops must stop there). A design
+    // that loses a write for good (D-B6's dropped write to an unmapped LPI) violates it.
+    m.alwaysEventually('D2', and(...Array.from({ length: w.lpis }, (_, n) => effective(n).eq(s.last.at(n)))));
     // D3: every command CREADR has passed has taken effect; for a SYNC in the trapping
     // designs that means the physical ITS retired a SYNC Xen sent for it.
     const creadr = m.mem(s.queue.creadr);

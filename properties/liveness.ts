@@ -16,11 +16,14 @@
  * is checked (CompiledProgram.assertions: the assertion is reported, the thread carries
  * on); a run-time fault does, and is reported as such, not as a liveness violation.
  *
- * Finite runs. A run that ends without reaching its goal violates the goal: eventually(p)
- * is violated by a deadlock, or by every thread finishing, before any state satisfies p
- * (TLC's reading: a run that stops stutters in its last state forever). For
- * alwaysEventually(p) the last state must satisfy p. Progress concerns infinite runs only,
- * as in SPIN: a run that stops is the deadlock check's business.
+ * Runs that stop. As a TLA+ behaviour may stutter forever, a run may stop in any state in
+ * which no step that fairness obliges is enabled: a deadlock, a valid end (every thread
+ * finished or at an end label), or a state where only threads without fairness, or steps
+ * exempt from it, could still move. A run that stops without reaching its goal violates
+ * the goal: eventually(p) is violated by a deadlock, or by every thread finishing, before
+ * any state satisfies p; for alwaysEventually(p) the state it stops in must satisfy p.
+ * Progress concerns infinite runs only, as in SPIN: a run that stops is the deadlock
+ * check's business.
  *
  * Each property reduces to one or more queries (`livenessQueries`): from a state where the
  * obligation starts (`from`), is there a fair run that from there on never satisfies the

@@ -61,7 +61,7 @@ export function traceHeading(p: PropertyResult, t: Trace): string {
     const loopSteps = t.steps.length - t.loop;
     return `${p.id} violated: a lasso, ${t.loop} step${t.loop === 1 ? '' : 's'} to the loop, then ${loopSteps} step${loopSteps === 1 ? '' : 's'} repeating forever`;
   }
-  if (LIVENESS.has(p.kind)) return `${p.id} violated: a run of ${t.steps.length} steps that stops there (no step is enabled at its end)`;
+  if (LIVENESS.has(p.kind)) return `${p.id} violated: a run of ${t.steps.length} steps that ends there`;
   return `${p.id} violated: shortest counterexample, ${t.steps.length} steps`;
 }
 

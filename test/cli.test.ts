@@ -67,7 +67,7 @@ describe('xenmc check', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/A4\s+VIOLATED/);
     // A4's safety form: the shortest deadlock with the vCPU asleep and IORESP_READY visible
-    expect(r.out).toMatch(/A4 violated: a run of \d+ steps that stops there \(no step is enabled at its end\)/);
+    expect(r.out).toMatch(/A4 violated: a run of \d+ steps that ends there/);
     expect(r.out).toMatch(/\n\s+1\s+Xen \(vCPU0\)\s+request 0: ioreq_send: check the slot is idle — load slot\.state → NONE\(0\)/);
     expect(r.out).toMatch(/store buffers ≤ 8 entries \(never full\)/);
     expect(r.out).toContain('end: deadlock');

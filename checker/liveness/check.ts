@@ -7,9 +7,9 @@
  *  1. The region: the expanded states where the goal does not hold (all of them for
  *     progress), and the allowed edges: all, except progress steps for progress.
  *  2. Tarjan's SCCs of the region (scc.ts). A component is bad when it has a fair cycle
- *     (fairness.ts, refining for strong fairness), or when it is a single state with no
- *     step at all and finite runs count (a deadlock or a valid end that never reached the
- *     goal).
+ *     (fairness.ts, refining for strong fairness), or, when runs that stop count, a state
+ *     where a run may stop for good: no step that fairness obliges is enabled there (a
+ *     deadlock, a valid end, or only optional steps left; `mayStop`).
  *  3. Tarjan completes components in reverse topological order, so one pass in that order
  *     marks every component that can reach a bad one inside the region.
  *  4. The obligation opens in a trigger state (initial states, every state, or where p
@@ -28,9 +28,9 @@
  *
  * Memory, besides the exact state set and the graph (graph.ts), per state the search
  * numbered: Tarjan's six arrays and the stamps (25 bytes), per query the region, trigger,
- * terminal, component and fair-part marks (14 bytes, freed after the query), 16 bytes for
- * the lasso's breadth-first searches once there is a counterexample, and 4·T when pcs are
- * needed (step fairness, progress labels). Measured totals are in the README.
+ * stop, component and fair-part marks (14 bytes, freed after the query), 16 bytes for
+ * the lasso's breadth-first searches once there is a counterexample, and one byte per edge
+ * for progress. Measured totals are in the README.
  */
 import type { CompiledProgram, CompiledProperty, Fn } from '../compile.ts';
 import type { MemoryModel, StateNames } from '../memory/model.ts';
@@ -60,7 +60,6 @@ export class LivenessChecker {
   private readonly all: number;
   private readonly n: number;
   private readonly units: FairnessUnits;
-  private readonly pcs: Int32Array | null;
   private readonly justiceMet: Uint8Array | null;
   private readonly member: Int32Array;
   private stamp = 0;
@@ -69,6 +68,7 @@ export class LivenessChecker {
   /** built on the first counterexample: its search arrays are as long as the state count */
   private lassoBuilder: LassoBuilder | null = null;
   private readonly vec: Int32Array;
+  private readonly buf = new Int32Array(2);
   private progressEdges: Uint8Array | null = null;
   private readonly memoryFair: boolean;
 
@@ -88,19 +88,17 @@ export class LivenessChecker {
     const printer = new Printer(program);
     const names: StateNames = { cell: (c) => printer.cellName(c), value: (c, v) => printer.cellValue(c, v), thread: (t) => program.threads[t].name };
     this.memoryFair = opts.memoryFairness ?? true;
-    this.units = new FairnessUnits(program, mm, names, this.memoryFair);
+    this.units = new FairnessUnits(cp, mm, names, this.memoryFair);
     this.vec = new Int32Array(exact.width);
-    const hasProgress = program.threads.some((t) => (t.progressPcs ?? []).length > 0);
-    this.pcs = this.units.needsPcs || hasProgress ? this.readPcs() : null;
     this.justiceMet = this.readJustice(opts.memoryFairness ?? true);
     this.member = new Int32Array(this.all);
     const next = (): number => ++this.stamp;
     this.tarjan = new Tarjan(g, this.all);
-    this.fair = new FairCycles(g, this.units, this.pcs, this.justiceMet, this.tarjan, this.member, next);
+    this.fair = new FairCycles(g, this.units, this.justiceMet, this.tarjan, this.member, next);
   }
 
   private get lasso(): LassoBuilder {
-    this.lassoBuilder ??= new LassoBuilder(this.g, this.units, this.pcs, this.justiceMet, this.member, () => ++this.stamp, this.all);
+    this.lassoBuilder ??= new LassoBuilder(this.g, this.units, this.justiceMet, this.member, () => ++this.stamp, this.all);
     return this.lassoBuilder;
   }
 
@@ -137,17 +135,14 @@ export class LivenessChecker {
     const comps = this.tarjan.run(roots, count, this.member, stamp, excluded, compOf);
     const bad = new Uint8Array(comps.count);
     const fairPart = new Int32Array(all).fill(-1);
-    const terminal = new Uint8Array(all);
+    const stop = new Uint8Array(all);
     const parts: Int32Array[] = [];
     for (let c = 0; c < comps.count; c++) {
       const lo = comps.starts[c], hi = comps.starts[c + 1];
-      if (hi - lo === 1) {
-        const u = comps.order[lo];
-        if (!hasSelfLoop(g, u, excluded)) {
-          if (q.finiteRunsViolate && g.isTerminal(u)) { bad[c] = 1; terminal[u] = 1; }
-          continue;
-        }
+      if (q.finiteRunsViolate) {
+        for (let i = lo; i < hi; i++) if (this.mayStop(comps.order[i])) { stop[comps.order[i]] = 1; bad[c] = 1; }
       }
+      if (hi - lo === 1 && !hasSelfLoop(g, comps.order[lo], excluded)) continue;
       this.fair.search(comps.order.slice(lo, hi), excluded, (part) => {
         for (let i = 0; i < part.length; i++) fairPart[part[i]] = parts.length;
         parts.push(part);
@@ -176,7 +171,7 @@ export class LivenessChecker {
 
     // 5. the lasso
     const prefix = this.lasso.prefix(start);
-    const approach = this.lasso.approach(start, region, excluded, (u) => fairPart[u] >= 0 || terminal[u] === 1);
+    const approach = this.lasso.approach(start, region, excluded, (u) => fairPart[u] >= 0 || stop[u] === 1);
     const states = [...prefix.states, ...approach.states.slice(1)];
     const labels = [...prefix.labels, ...approach.labels];
     const entry = states[states.length - 1];
@@ -189,15 +184,52 @@ export class LivenessChecker {
       states.push(...cycle.states.slice(1));
       labels.push(...cycle.labels);
       fair = this.fairnessText(cycle, loop);
-    } else {
+    } else if (g.offsets[entry] === g.offsets[entry + 1]) {
       this.exact.get(entry, this.vec);
       end = isValidEnd(this.vec, this.cp.threads.map((t) => t.isEnd))
         ? 'every thread is finished or at an end label'
         : 'a deadlock: no step is enabled';
+    } else {
+      end = `nothing obliges the run to go on: the only steps enabled (${this.enabledThreads(entry).join(', ')}) are exempt from fairness`;
     }
     const path: Path = { states, labels };
     const text = violationText(q, { from: prefix.labels.length, loop, steps: labels.length, fair, end });
     return replayLasso(this.cp, this.mm, this.exact, this.outcome, path, loop, p.index, text);
+  }
+
+  /**
+   * Whether a run may stop in state u for good, as a TLA+ behaviour may stutter forever:
+   * when no step that fairness obliges is enabled there (a deadlock, a valid end, or a state
+   * where only threads without fairness, or steps exempt from it, could move) and every
+   * justice condition of the memory model holds there. A state whose only outcomes fault
+   * is not one: the fault is reported as such.
+   */
+  private mayStop(u: number): boolean {
+    const { g, units } = this;
+    const lo = g.offsets[u], hi = g.offsets[u + 1];
+    if (lo === hi) return g.errors[u] === 0;
+    const buf = this.buf;
+    for (let e = lo; e < hi; e++) if (units.unitsOf(g.labels[e], buf) > 0) return false;
+    if (this.justiceMet !== null) {
+      const J = units.justiceNames.length;
+      for (let j = 0; j < J; j++) if (this.justiceMet[u * J + j] === 0) return false;
+    }
+    return true;
+  }
+
+  /** The names of the threads (and memory-model steps) that could move in state u. */
+  private enabledThreads(u: number): string[] {
+    const { g, T } = this;
+    const names = new Set<string>();
+    const program = this.cp.program;
+    for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
+      const l = g.labels[e];
+      const base = this.units.labelCount - this.cp.stepClasses.length;
+      if (l < T) names.add(program.threads[l].name);
+      else if (l >= base) names.add(program.threads[this.cp.stepClasses[l - base].thread].name);
+      else names.add('the memory model');
+    }
+    return [...names];
   }
 
   /** Why the loop is fair, naming steps of the trace (the loop's first state is after step `loop`). */
@@ -208,8 +240,9 @@ export class LivenessChecker {
     if (moving.length > 0) parts.push(`${moving.join(', ')} ${moving.length === 1 ? 'moves' : 'move'} in it`);
     const waits = new Map<number, string[]>();
     c.disabledAt.forEach((pos, u) => {
-      // a memory unit never enabled in the loop (an empty buffer) says nothing worth reading
-      if (pos < 0 || (this.units.memory[u] === 1 && c.enabledInPart[u] === 0)) return;
+      // a memory or step unit never enabled in the loop (an empty buffer, a lock nobody
+      // waits for) says nothing worth reading; a thread that cannot move does
+      if (pos < 0 || (!this.units.isThread(u) && c.enabledInPart[u] === 0)) return;
       const list = waits.get(pos) ?? [];
       list.push(names[u]);
       waits.set(pos, list);
@@ -225,16 +258,6 @@ export class LivenessChecker {
     return parts.length > 0 ? parts.join('; ') : 'no fairness constraint applies';
   }
 
-  private readPcs(): Int32Array {
-    const T = this.T;
-    const pcs = new Int32Array(this.n * T);
-    for (let u = 0; u < this.n; u++) {
-      this.exact.get(u, this.vec);
-      for (let t = 0; t < T; t++) pcs[u * T + t] = this.vec[t];
-    }
-    return pcs;
-  }
-
   private readJustice(memoryFair: boolean): Uint8Array | null {
     const j = this.mm.fairness?.justice;
     if (!memoryFair || j === undefined || j.count === 0) return null;
@@ -247,23 +270,12 @@ export class LivenessChecker {
     return met;
   }
 
-  /** progress[e] = 1 for every edge that is a progress step: a thread's step from a progress label. */
+  /** progress[e] = 1 for every edge that is a progress step (its label is a progress step class). */
   private progress(): Uint8Array {
     if (this.progressEdges !== null) return this.progressEdges;
-    const { g, T } = this;
-    const pcs = this.pcs!;
-    const isProgress = this.cp.program.threads.map((t) => {
-      const a = new Uint8Array(t.code.length + 1);
-      for (const pc of t.progressPcs ?? []) a[pc] = 1;
-      return a;
-    });
+    const { g } = this;
     const out = new Uint8Array(g.edgeCount);
-    for (let u = 0; u < this.n; u++) {
-      for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
-        const t = g.labels[e];
-        if (t < T && isProgress[t][pcs[u * T + t]] === 1) out[e] = 1;
-      }
-    }
+    for (let e = 0; e < g.edgeCount; e++) if (this.units.isProgress(g.labels[e])) out[e] = 1;
     this.progressEdges = out;
     return out;
   }

@@ -7,7 +7,10 @@
  *    some step of the thread can be taken there (an await whose condition is false, a fence
  *    waiting for its buffer, a store waiting for buffer room are not enabled), taken by
  *    any step of the thread;
- *  - a step (t.label(name, { fairness })): the thread's steps from that instruction;
+ *  - a step (t.label(name, { fairness })): the thread's steps that execute that
+ *    instruction (for a select, the alternative that begins there); such steps also
+ *    count for their thread, unless declared 'none', which exempts them from it (they
+ *    neither enable the thread nor satisfy it: optional behaviour);
  *  - a memory-model unit j (MemoryModel.fairness): its internal steps of key j (x86-TSO:
  *    flushing thread t's oldest buffered store).
  * Weak fairness of a unit (Lamport's WF in TLA+, SPIN's weak fairness): a run on which it
@@ -33,7 +36,7 @@
  * O(S · (states + edges)) for S strongly fair units, and linear for weak fairness alone.
  * "Enabled" always means in the whole graph, including steps that leave C.
  */
-import type { Program } from '../ir.ts';
+import type { CompiledProgram } from '../compile.ts';
 import type { MemoryModel, StateNames } from '../memory/model.ts';
 import type { StateGraph } from './graph.ts';
 import { hasSelfLoop, type Tarjan } from './scc.ts';
@@ -41,7 +44,7 @@ import { hasSelfLoop, type Tarjan } from './scc.ts';
 export const WEAK = 1;
 export const STRONG = 2;
 
-/** The fairness units of a program under a memory model, and how edges map onto them. */
+/** The fairness units of a program under a memory model, and how edge labels map onto them. */
 export class FairnessUnits {
   readonly count: number;
   readonly kind: Uint8Array;
@@ -49,15 +52,21 @@ export class FairnessUnits {
   /** 1 for the memory model's units */
   readonly memory: Uint8Array;
   readonly justiceNames: readonly string[];
-  /** whether step units exist (then the pcs of every state are needed) */
-  readonly needsPcs: boolean;
   private readonly threads: number;
+  private readonly keys: number;
   private readonly threadUnit: Int32Array;
-  private readonly stepUnit: readonly (Int32Array | null)[];
   private readonly memUnit: Int32Array;
+  /** per step class: its thread, and its own unit or -1 */
+  private readonly classThread: Int32Array;
+  private readonly classUnit: Int32Array;
+  /** per step class: 1 when its steps are exempt from their thread's fairness */
+  private readonly classExempt: Uint8Array;
+  /** per step class: 1 when its steps are progress steps */
+  readonly classProgress: Uint8Array;
 
   /** `memoryFair`: false drops the memory model's fairness (a what-if; see CheckOptions.memoryFairness). */
-  constructor(program: Program, mm: MemoryModel, names: StateNames, memoryFair: boolean) {
+  constructor(cp: CompiledProgram, mm: MemoryModel, names: StateNames, memoryFair: boolean) {
+    const program = cp.program;
     const T = program.threads.length;
     this.threads = T;
     const kind: number[] = [];
@@ -66,25 +75,21 @@ export class FairnessUnits {
     let adding = 0;
     const add = (k: number, name: string): number => { kind.push(k); unitNames.push(name); memory.push(adding); return kind.length - 1; };
     this.threadUnit = new Int32Array(T).fill(-1);
-    const steps: (Int32Array | null)[] = [];
     program.threads.forEach((t, ti) => {
       const f = t.fairness ?? 'weak';
       if (f !== 'none') this.threadUnit[ti] = add(f === 'strong' ? STRONG : WEAK, t.name);
-      let map: Int32Array | null = null;
-      for (const s of t.fairSteps ?? []) {
-        map ??= new Int32Array(t.code.length + 1).fill(-1);
-        map[s.pc] = add(s.fairness === 'strong' ? STRONG : WEAK, `${t.name} at ${s.label}`);
-      }
-      steps.push(map);
     });
-    this.stepUnit = steps;
-    this.needsPcs = steps.some((s) => s !== null);
+    const classes = cp.stepClasses;
+    this.classThread = Int32Array.from(classes, (c) => c.thread);
+    this.classUnit = Int32Array.from(classes, (c) => (c.fairness === null || c.fairness === 'none' ? -1 : add(c.fairness === 'strong' ? STRONG : WEAK, `${program.threads[c.thread].name} at ${c.label}`)));
+    this.classExempt = Uint8Array.from(classes, (c) => (c.fairness === 'none' ? 1 : 0));
+    this.classProgress = Uint8Array.from(classes, (c) => (c.progress ? 1 : 0));
     const f = mm.fairness;
-    const keys = f ? f.keys : T;
-    this.memUnit = new Int32Array(keys).fill(-1);
+    this.keys = f ? f.keys : T;
+    this.memUnit = new Int32Array(this.keys).fill(-1);
     adding = 1;
     if (memoryFair) {
-      for (let j = 0; j < keys; j++) {
+      for (let j = 0; j < this.keys; j++) {
         const name = f ? f.keyName(j, names) : `the memory model's steps for ${names.thread(j)}`;
         this.memUnit[j] = add(f && f.kind === 'strong' ? STRONG : WEAK, name);
       }
@@ -96,32 +101,47 @@ export class FairnessUnits {
     this.memory = Uint8Array.from(memory);
   }
 
-  /** The number of distinct edge labels: T threads, then the memory model's keys. */
+  /** The number of distinct edge labels: T threads, the memory model's keys, the step classes. */
   get labelCount(): number {
-    return this.threads + this.memUnit.length;
+    return this.threads + this.keys + this.classThread.length;
+  }
+
+  /** Whether unit u is a whole thread's (not a step's, not the memory model's). */
+  isThread(u: number): boolean {
+    return this.threadUnit.includes(u);
+  }
+
+  /** Whether an edge with this label is a progress step. */
+  isProgress(label: number): boolean {
+    const c = label - this.threads - this.keys;
+    return c >= 0 && this.classProgress[c] === 1;
   }
 
   /**
-   * Writes into `out` the units that an edge labelled `label` from state u carries (at most
-   * two: the thread and its step), and returns how many. `pcs`: the pc of every thread in
-   * every state (u·T + t), needed only when step units exist.
+   * Writes into `out` the units that an edge labelled `label` carries (at most two: the
+   * thread and its step class), and returns how many.
    */
-  unitsOf(label: number, u: number, pcs: Int32Array | null, out: Int32Array): number {
+  unitsOf(label: number, out: Int32Array): number {
     const T = this.threads;
-    if (label >= T) {
+    if (label < T) {
+      const tu = this.threadUnit[label];
+      if (tu < 0) return 0;
+      out[0] = tu;
+      return 1;
+    }
+    if (label < T + this.keys) {
       const m = this.memUnit[label - T];
       if (m < 0) return 0;
       out[0] = m;
       return 1;
     }
+    const c = label - T - this.keys;
+    if (this.classExempt[c] === 1) return 0;
     let n = 0;
-    const tu = this.threadUnit[label];
+    const tu = this.threadUnit[this.classThread[c]];
     if (tu >= 0) out[n++] = tu;
-    const su = this.stepUnit[label];
-    if (su !== null && pcs !== null) {
-      const s = su[pcs[u * T + label]];
-      if (s >= 0) out[n++] = s;
-    }
+    const cu = this.classUnit[c];
+    if (cu >= 0) out[n++] = cu;
     return n;
   }
 }
@@ -146,7 +166,6 @@ export class FairCycles {
   constructor(
     private readonly g: StateGraph,
     private readonly units: FairnessUnits,
-    private readonly pcs: Int32Array | null,
     private readonly justiceMet: Uint8Array | null,
     private readonly tarjan: Tarjan,
     private readonly member: Int32Array,
@@ -186,7 +205,7 @@ export class FairCycles {
 
   /** Whether the strongly connected set `comp` has a fair cycle, or which part of it might. */
   private evaluate(comp: Int32Array, excluded: Uint8Array | null): Verdict {
-    const { g, units, pcs, member, buf } = this;
+    const { g, units, member, buf } = this;
     const { offsets, targets, labels } = g;
     const U = units.count;
     const J = this.justiceOk.length;
@@ -199,7 +218,7 @@ export class FairCycles {
       const u = comp[i];
       const seen = ++this.seen;
       for (let e = offsets[u]; e < offsets[u + 1]; e++) {
-        const n = units.unitsOf(labels[e], u, pcs, buf);
+        const n = units.unitsOf(labels[e], buf);
         const inside = member[targets[e]] === stamp && (excluded === null || excluded[e] === 0);
         for (let k = 0; k < n; k++) {
           const unit = buf[k];
@@ -224,7 +243,7 @@ export class FairCycles {
       const u = comp[i];
       let keep = true;
       for (let e = offsets[u]; e < offsets[u + 1] && keep; e++) {
-        const n = units.unitsOf(labels[e], u, pcs, buf);
+        const n = units.unitsOf(labels[e], buf);
         for (let k = 0; k < n; k++) if (this.failing[buf[k]] === 1) { keep = false; break; }
       }
       if (keep) rest.push(u);

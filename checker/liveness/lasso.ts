@@ -48,7 +48,6 @@ export class LassoBuilder {
   constructor(
     private readonly g: StateGraph,
     private readonly units: FairnessUnits,
-    private readonly pcs: Int32Array | null,
     private readonly justiceMet: Uint8Array | null,
     private readonly member: Int32Array,
     private readonly nextStamp: () => number,
@@ -91,7 +90,7 @@ export class LassoBuilder {
     for (let i = 0; i < part.length; i++) {
       const u = part[i];
       for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
-        const n = units.unitsOf(g.labels[e], u, this.pcs, this.buf);
+        const n = units.unitsOf(g.labels[e], this.buf);
         const inside = allowed(e);
         for (let k = 0; k < n; k++) {
           enabledInPart[this.buf[k]] = 1;
@@ -112,16 +111,15 @@ export class LassoBuilder {
     };
     const follow = (p: Path): void => {
       for (let i = 0; i < p.labels.length; i++) {
-        const u = p.states[i];
-        const n = units.unitsOf(p.labels[i], u, this.pcs, this.buf);
+        const n = units.unitsOf(p.labels[i], this.buf);
         for (let k = 0; k < n; k++) taken[this.buf[k]] = 1;
         states.push(p.states[i + 1]);
         labels.push(p.labels[i]);
         arrive(p.states[i + 1], states.length - 1);
       }
     };
-    const carries = (e: number, u: number, unit: number): boolean => {
-      const n = units.unitsOf(g.labels[e], u, this.pcs, this.buf);
+    const carries = (e: number, unit: number): boolean => {
+      const n = units.unitsOf(g.labels[e], this.buf);
       for (let k = 0; k < n; k++) if (this.buf[k] === unit) return true;
       return false;
     };
@@ -136,9 +134,9 @@ export class LassoBuilder {
     for (let unit = 0; unit < U; unit++) {
       if (taken[unit] === 1) continue;
       if (units.kind[unit] === WEAK && disabledAt[unit] < 0) {
-        go((u) => !this.isEnabled(u, unit), (e, u) => carries(e, u, unit));
+        go((u) => !this.isEnabled(u, unit), (e) => carries(e, unit));
       } else if (units.kind[unit] === STRONG && takenInPart[unit] === 1) {
-        go(null, (e, u) => carries(e, u, unit));
+        go(null, (e) => carries(e, unit));
       }
     }
     for (let j = 0; j < J; j++) {
@@ -165,7 +163,7 @@ export class LassoBuilder {
     enabled.fill(0);
     const { g } = this;
     for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
-      const n = this.units.unitsOf(g.labels[e], u, this.pcs, this.buf);
+      const n = this.units.unitsOf(g.labels[e], this.buf);
       for (let k = 0; k < n; k++) enabled[this.buf[k]] = 1;
     }
   }
@@ -173,7 +171,7 @@ export class LassoBuilder {
   private isEnabled(u: number, unit: number): boolean {
     const { g } = this;
     for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
-      const n = this.units.unitsOf(g.labels[e], u, this.pcs, this.buf);
+      const n = this.units.unitsOf(g.labels[e], this.buf);
       for (let k = 0; k < n; k++) if (this.buf[k] === unit) return true;
     }
     return false;

@@ -153,6 +153,9 @@ export function itsAgent(m: ModelBuilder, o: ItsAgentOptions): ItsAgent {
     t.label('idle', { end: true });
     t.select(
       ...cache.map((c, n) => () => {
+        // Allowed at any moment, never required: exempt from the ITS's fairness, so a
+        // liveness check does not assume the hardware will ever refill on its own.
+        t.label(`refill.${n}`, { fairness: 'none' });
         t.await(v, table.at(n), v.ne(c), { order: 'acquire', note: `refill the cache of LPI ${n} from the table (allowed at any moment)` });
         t.assign(c, v);
         t.assign(v, 0);

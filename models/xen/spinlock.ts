@@ -13,6 +13,13 @@
  *  - spin_unlock is arch_lock_release_barrier() (smp_mb on Arm, a compiler barrier on
  *    x86, sound because TSO keeps R→W and W→W) followed by a plain store.
  * PSO follows the Arm barriers (protocols.md §0: mb is a full barrier there).
+ *
+ * Liveness: the tickets make the lock fair (first come, first served), so a CPU waiting
+ * for a lock that is released again and again gets it. That is strong fairness of the
+ * acquire step (checker/liveness/fairness.ts), declared with a label of its own; weak
+ * fairness would not do, since the waiter is enabled only while the lock is free, and a
+ * livelock check would report a CPU starved by another that re-takes the lock each time
+ * round, which tickets rule out.
  */
 import type { Loc, LocRef, Reg, ThreadBuilder } from '../../checker/builder.ts';
 import type { MemoryModelName } from '../../checker/memory/model.ts';
@@ -28,6 +35,7 @@ const armBarriers = (mm: MemoryModelName): boolean => mm === 'pso' || mm === 'ar
 /** spin_lock(lock): wait until the lock is free and take it, fully ordered. `old` is scratch. */
 export function spinLock(t: ThreadBuilder, mm: MemoryModelName, lock: LocRef | Loc, old: Reg, name: string): void {
   fullyOrdered(t, mm, () => {
+    t.label(`spin_lock(${name})@${t.code.length}`, { fairness: 'strong' });
     t.awaitRmw('xchg', old, lock, SPIN_LOCKED, old.eq(SPIN_UNLOCKED), { note: `spin_lock(${name})` });
   });
   t.assign(old, 0);

@@ -60,8 +60,8 @@ describe('vits: every variant under every implemented memory model gets the expe
         for (const id of PROPS) {
           const expected = vits.expected(v.id, mm, id);
           const got = r.properties.find((p) => p.id === id)!;
-          if (id === 'D2') expect(got.verdict).toBe('unchecked'); // never `holds` before the liveness checker
-          else if (expected !== 'unstated') expect(`${id}:${got.verdict}`).toBe(`${id}:${expected}`);
+          if (expected !== 'unstated') expect(`${id}:${got.verdict}`).toBe(`${id}:${expected}`);
+          expect(got.verdict).not.toBe('unchecked');
           if (got.verdict === 'violated') expect(got.trace!.steps.length).toBeGreaterThan(0);
         }
         expect(r.properties.find((p) => p.id === 'runtime-error')!.verdict).toBe('holds');
@@ -178,5 +178,27 @@ describe('vits: the correct designs hold beyond the defaults', () => {
     for (const [v, params] of [['D-B2', { inv: 'invall' }], ['D-B6', { workload: 'batch' }], ['D-B4', { workload: 'map' }]] as const) {
       expect(checkProgram(vits.program(v, 'sc', params), { mm: 'sc' }).properties.find((p) => p.id === 'D1')!.verdict).toBe('violated');
     }
+  });
+});
+
+describe('D2 (liveness): the effective configuration keeps coming back to the last value written', () => {
+  it('D-B2 under SC: the lost INV leaves the ITS\'s cache at the old value, and nothing obliges the ITS to refill it on its own', () => {
+    const d2 = check('D-B2', 'sc').properties.find((p) => p.id === 'D2')!;
+    expect(d2.verdict).toBe('violated');
+    expect(d2.trace!.loop).toBeUndefined();
+    expect(d2.trace!.violation).toMatch(/nothing obliges the run to go on: the only steps enabled \(ITS\) are exempt from fairness/);
+    const end = Object.fromEntries(d2.trace!.final.map((e) => [e.name, e.text]));
+    expect(end['ITS.cache[0]']).not.toBe(end['ghost G.last_written[0]']);
+    expect(end['hcfg[0]']).toBe(end['ghost G.last_written[0]']);
+  });
+
+  it('the refill is what is exempt: were the ITS obliged to refill (a weakly fair step like the rest), D-B2 would satisfy D2', () => {
+    const p = vits.program('D-B2', 'sc');
+    const obliged = { ...p, threads: p.threads.map((t) => ({ ...t, fairSteps: (t.fairSteps ?? []).filter((f) => !f.label.startsWith('refill')) })) };
+    expect(checkProgram(obliged, { mm: 'sc', properties: ['D2'] }).properties[0].verdict).toBe('holds');
+  });
+
+  it('D-F2 and D-F1 satisfy it under SC and TSO: every change is loaded through an INV, without the optional refill', () => {
+    for (const v of ['D-F1', 'D-F2']) for (const mm of ['sc', 'tso'] as const) expect(`${v} ${mm} ${check(v, mm).properties.find((p) => p.id === 'D2')!.verdict}`).toBe(`${v} ${mm} holds`);
   });
 });

@@ -77,8 +77,8 @@ function fairnessUnits(r: RandomGraph): FairnessUnits {
   const p = program('units', (m) => {
     for (let t = 0; t < T; t++) m.thread(`T${t}`, { fairness: r.fairness[t] }, (th) => th.skip());
   });
-  const { mm } = prepare(p, 'sc');
-  return new FairnessUnits(p, mm, { cell: String, value: (_c, v) => String(v), thread: (t) => `T${t}` }, true);
+  const { cp, mm } = prepare(p, 'sc');
+  return new FairnessUnits(cp, mm, { cell: String, value: (_c, v) => String(v), thread: (t) => `T${t}` }, true);
 }
 
 describe('Tarjan\'s components', () => {
@@ -110,7 +110,7 @@ describe('fair cycles', () => {
       const member = new Int32Array(r.n);
       let stamp = 0;
       const next = (): number => ++stamp;
-      const fair = new FairCycles(g, units, null, null, tarjan, member, next);
+      const fair = new FairCycles(g, units, null, tarjan, member, next);
       const s = next();
       member.fill(s);
       const cs = tarjan.run(Int32Array.from({ length: r.n }, (_, i) => i), r.n, member, s, null, null);
