@@ -19,7 +19,7 @@ import { splitTest } from './splitter.ts';
 import { threadTable } from './table.ts';
 import { canonicalAArch64Register, lowerAArch64Thread } from './arch/aarch64.ts';
 import { canonicalX86Register, lowerX86Thread } from './arch/x86.ts';
-import { unsupported } from './errors.ts';
+import { parseLinuxC, type LinuxTest } from './linux-c.ts';
 import { InputError } from '../../checker/errors.ts';
 
 export { LitmusSyntaxError, LitmusUnsupportedError } from './errors.ts';
@@ -47,7 +47,10 @@ export function parseLitmus(file: string, text: string): LitmusTest {
   const init = parseInit(split.init, file);
   const base = { file, name: split.name, arch: split.arch, doc: split.doc, meta: split.meta, condition };
 
-  if (split.arch === 'C') throw unsupported({ file, line: split.headerLine }, 'Linux-kernel C tests are not supported yet');
+  if (split.arch === 'C') {
+    const linux: LinuxTest = parseLinuxC(split, init, condition);
+    return { ...base, program: (mm) => linux.program(mm) };
+  }
 
   const symbols = new TestSymbols(file);
   const columns = threadTable(split.program, file);
