@@ -307,7 +307,11 @@ function checkPrimitives(threads: readonly CThread[], file: string): void {
 
 /** The supported primitives, with the _relaxed/_acquire/_release and atomic families folded. */
 function summary(): string {
-  const families = LINUX_PRIMITIVES.filter((p) => !/_(relaxed|acquire|release)$/.test(p) && !/^atomic_(fetch_|.*_return)/.test(p));
+  const variant = (p: string): boolean => {
+    const m = /^(.*)_(relaxed|acquire|release)$/.exec(p);
+    return m !== null && PRIMITIVES[m[1]] !== undefined;
+  };
+  const families = LINUX_PRIMITIVES.filter((p) => !variant(p) && !/^atomic_(fetch_|.*_return)/.test(p));
   return `${families.join(', ')}, their _relaxed/_acquire/_release forms, atomic_fetch_<op> and atomic_<op>_return`;
 }
 

@@ -117,13 +117,13 @@ export function splitTest(file: string, raw: string): SplitTest {
   if (arch === 'C') {
     const rest = blankCComments(text.slice(restStart));
     const at = conditionStart(rest, true);
-    if (at < 0) throw syntaxError({ file, line: restLine }, 'no final condition (exists, ~exists or forall) after the thread functions');
+    if (at < 0) throw syntaxError({ file, line: lastLine(text) }, 'no final condition (exists, ~exists or forall) after the thread functions');
     program = { text: rest.slice(0, at), line: restLine };
     condition = { text: blankOcamlComments(text.slice(restStart + at)), line: restLine + count(rest.slice(0, at), '\n') };
   } else {
     const rest = oc.slice(restStart);
     const at = conditionStart(rest, false);
-    if (at < 0) throw syntaxError({ file, line: restLine }, 'no final condition (exists, ~exists or forall) after the program');
+    if (at < 0) throw syntaxError({ file, line: lastLine(text) }, 'no final condition (exists, ~exists or forall) after the program');
     program = { text: rest.slice(0, at), line: restLine };
     condition = { text: rest.slice(at), line: restLine + count(rest.slice(0, at), '\n') };
   }
@@ -131,6 +131,9 @@ export function splitTest(file: string, raw: string): SplitTest {
 }
 
 const count = (s: string, c: string): number => s.split(c).length - 1;
+
+/** The last line with text on it: where a missing condition should have been. */
+const lastLine = (text: string): number => count(text.trimEnd(), '\n') + 1;
 
 /** Index of the first line that starts the condition (for C: outside any braces), or -1. */
 function conditionStart(rest: string, braces: boolean): number {

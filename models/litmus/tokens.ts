@@ -38,7 +38,9 @@ export function tokenize(text: string, file: string, firstLine: number, puncts: 
     if (p) { out.push({ kind: 'punct', text: p, line, col }); advance(p.length); continue; }
     throw syntaxError({ file, line }, `unexpected character '${c}'`);
   }
-  out.push({ kind: 'eof', text: '', line, col });
+  // "found the end" is reported on the last line with text, not on the empty one after it
+  const last = out[out.length - 1];
+  out.push({ kind: 'eof', text: '', line: last ? last.line : firstLine, col });
   return out;
 }
 
