@@ -5,6 +5,7 @@
  * was cut short by a bound.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../checker/cli.ts';
@@ -142,6 +143,14 @@ describe('xenmc litmus', () => {
     const r = await cli('litmus', SB(), '--mm', 'rc11');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^xenmc: unknown memory model 'rc11' \(memory models: sc, tso/);
+  });
+
+  it('the README shows the output as the command prints it (up to the seconds)', async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const shown = /```\n(SB {2}Allowed[\s\S]*?)```/.exec(readme)![1];
+    const r = await cli('litmus', SB());
+    const norm = (t: string): string => t.replace(/\d+\.\d{3} s/, 'S s').replace(/· \S*herdtools7-catalogue-x86/, '· herdtools7-catalogue-x86');
+    expect(norm(r.out)).toBe(norm(shown));
   });
 
   it('through the real executable: the same output and exit code, no stack trace', () => {
