@@ -94,6 +94,7 @@ export class ThreadCode {
   private readonly code: Instr[] = [];
   private readonly labels = new Map<string, number>();
   private readonly fixups: Fixup[] = [];
+  private fresh = 0;
 
   constructor(readonly symbols: TestSymbols, readonly index: number, readonly name: string, readonly line: number) {}
 
@@ -134,8 +135,7 @@ export class ThreadCode {
     this.labels.set(name, this.code.length);
   }
 
-  /** A fresh label name for a front end's own control flow (C's if/else). */
-  private fresh = 0;
+  /** A fresh label name for a front end's own control flow (C's if/else); the dot keeps it apart from the test's labels. */
   freshLabel(prefix: string): string {
     return `${prefix}.${this.fresh++}`;
   }

@@ -144,7 +144,7 @@ function expectOps(ctx: Ctx, mnemonic: string, ops: readonly Operand[], shapes: 
   if (!ok) throw syntaxError(ctx.w, `malformed ${mnemonic}: expected ${form}`);
 }
 
-function address(ctx: Ctx, m: Extract<Operand, { k: 'mem' }>): Extract<Expr, { k: 'reg' | 'bin' | 'ite' }> | Expr {
+function address(ctx: Ctx, m: Extract<Operand, { k: 'mem' }>): Expr {
   if (m.preIndex) throw unsupported(ctx.w, `pre-indexed addressing '${m.text}' is not supported`);
   const base = read(ctx, m.base);
   switch (m.offset.k) {
@@ -259,7 +259,8 @@ function storeExclusiveHandler(order: StoreOrder): Handler {
   };
 }
 
-function fenceHandler(kind: 'dmb' | 'dsb'): Handler {
+/** DMB and DSB alike: aarch64.cat does not tell them apart, nor the shareability domains. */
+function fenceHandler(): Handler {
   return (ctx, ops, mn) => {
     const opt = ops.length === 0 ? 'SY' : ops.length === 1 && ops[0].k === 'word' ? ops[0].name.toUpperCase() : '';
     const full = ['SY', 'ISH', 'OSH', 'NSH'];
@@ -267,7 +268,6 @@ function fenceHandler(kind: 'dmb' | 'dsb'): Handler {
     const st = ['ST', 'ISHST', 'OSHST', 'NSHST'];
     const k = full.includes(opt) ? 'full' : ld.includes(opt) ? 'ld' : st.includes(opt) ? 'st' : null;
     if (k === null) throw unsupported(ctx.w, `unsupported ${mn} option '${ops.map((o) => o.text).join(',')}' (supported: ${[...full, ...ld, ...st].join(', ')})`);
-    void kind;
     ctx.code.emit({ op: 'fence', kind: k }, ctx.w, ctx.note);
   };
 }
@@ -352,8 +352,8 @@ const HANDLERS: Record<string, Handler> = {
   STLR: storeHandler('release'),
   STXR: storeExclusiveHandler('plain'),
   STLXR: storeExclusiveHandler('release'),
-  DMB: fenceHandler('dmb'),
-  DSB: fenceHandler('dsb'),
+  DMB: fenceHandler(),
+  DSB: fenceHandler(),
   ISB: (ctx, ops, mn) => {
     if (ops.length > 1 || (ops.length === 1 && !(ops[0].k === 'word' && ops[0].name.toUpperCase() === 'SY'))) throw syntaxError(ctx.w, `malformed ${mn}: expected ISB`);
     ctx.code.emit({ op: 'fence', kind: 'isb' }, ctx.w, ctx.note);

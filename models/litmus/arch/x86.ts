@@ -40,9 +40,7 @@ const NARROW = /^(a[xlh]|b[xlh]|c[xlh]|d[xlh]|si|di|sil|dil|bp|sp|r\d+[wb])$/i;
 function x86Register(name: string, syntax: Syntax): string | null {
   if (syntax === 'intel') {
     const u = name.toUpperCase();
-    if (REGS32.includes(u)) return u;
-    if (/^R(\d+)D$/.test(u) || /^R[A-D]X$|^R[SD]I$/.test(u)) return null;
-    return null;
+    return REGS32.includes(u) ? u : null;
   }
   const n = name.replace(/^%/, '').toLowerCase();
   if (REGS64[n]) return REGS64[n];
@@ -70,13 +68,19 @@ function operand(text: string, syntax: Syntax, w: Where): Operand {
     if (/^[A-Za-z_]\w*$/.test(inner) && !(syntax === 'att' && inner.startsWith('%'))) return { k: 'mem', loc: inner, reg: null, text: t };
     throw unsupported(w, `unsupported memory operand '${t}' (supported: ${syntax === 'intel' ? '[x] and [REG]' : '(x) and (%reg)'})`);
   }
-  if (syntax === 'att' && t.startsWith('%') || syntax === 'intel' && /^[A-Za-z]+$/.test(t) && (REGS32.includes(t.toUpperCase()) || NARROW.test(t) || /^R/i.test(t) && x86Register(t, 'att') !== null)) {
+  if (looksLikeRegister(t, syntax)) {
     const reg = x86Register(t, syntax);
     if (reg) return { k: 'reg', name: reg, text: t };
     throw unsupported(w, `unsupported register '${t}' (${syntax === 'intel' ? `supported: ${REGS32.join(', ')}` : 'supported: the 32- and 64-bit general registers'}; narrower ones would be mixed-size)`);
   }
   if (/^[A-Za-z_][\w.]*$/.test(t)) return { k: 'label', name: t, text: t };
   throw syntaxError(w, `malformed operand '${t}'`);
+}
+
+/** A register name, supported or not (so that `AX` is reported as a narrow register, not read as a label). */
+function looksLikeRegister(t: string, syntax: Syntax): boolean {
+  if (syntax === 'att') return t.startsWith('%');
+  return REGS32.includes(t.toUpperCase()) || NARROW.test(t) || x86Register(t, 'att') !== null;
 }
 
 interface Ctx {
