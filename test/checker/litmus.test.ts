@@ -25,7 +25,7 @@ describe('litmus verdicts in herd7\'s sense', () => {
   it('~exists: Forbidden when no final state satisfies it, which is what the test expects (ATOM00 under SC: the exclusive pair is atomic)', () => {
     const o = runLitmusFile(a64('herdtools7-armed-cats-v8/ATOM00.litmus'), { mm: 'sc' });
     expect(o).toMatchObject({ verdict: 'Forbidden', quantifier: '~exists', expectationHolds: true });
-    // herd7 counts 0 satisfying and 4 other final states under aarch64.cat; SC has the same four
+    // herd7 counts 0 executions satisfying it and 4 others under aarch64.cat; SC has four final states
     expect(finals(o)).toEqual([' ok=0 x=1 1:X2=0', ' ok=0 x=1 1:X2=1', ' ok=1 x=1 1:X2=0', ' ok=1 x=2 1:X2=1']);
   });
 });

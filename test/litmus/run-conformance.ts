@@ -30,7 +30,7 @@ function verdicts(folder: Folder, mm: MemoryModelName): Run[] | null {
   if (!runs) return null;
   const a = agreement(runs);
   const max = runs.reduce((m, r) => (r.outcome.states > m.outcome.states ? r : m), runs[0]);
-  out(`${folder} under ${mm}: agree ${a.agree}/${a.total} · final states as herd counts them ${runs.filter(countsMatch).length}/${runs.length} · ${states(runs)} states (largest: ${max.row.file}, ${max.outcome.states}) · ${secs(runs)} s`);
+  out(`${folder} under ${mm}: agree ${a.agree}/${a.total} · final states as many as herd's executions ${runs.filter(countsMatch).length}/${runs.length} · ${states(runs)} states (largest: ${max.row.file}, ${max.outcome.states}) · ${secs(runs)} s`);
   for (const d of a.disagreements) {
     const gap = KNOWN_GAPS[d.row.file];
     out(`  ${gap ? 'known gap' : 'DISAGREES'}: ${d.row.file}: xenmc ${d.outcome.verdict}, herd ${d.row.herd}${d.outcome.error ? ` (${d.outcome.error})` : ''}${gap ? ` — ${gap}` : ''}`);
