@@ -59,6 +59,25 @@ exists (x=2)
   });
 });
 
+describe('shapes of the hidden set: CBZ, ISB, XCHG', () => {
+  it('MP with a CBZ-and-ISB reader parses into a control dependency and an ISB, and SC forbids the weak outcome', () => {
+    const t = parseLitmus('mp-isb.litmus', `AArch64 MP+dmb.sy+ctrlisb
+{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }
+ P0          | P1          ;
+ MOV W0,#1   | LDR W0,[X1] ;
+ STR W0,[X1] | CBZ W0,LC00 ;
+ DMB SY      | LC00:       ;
+ MOV W2,#1   | ISB         ;
+ STR W2,[X3] | LDR W2,[X3] ;
+exists (1:X0=1 /\\ 1:X2=0)
+`);
+    expect(t.program('sc').program.threads[1].code.map((i) => (i.op === 'fence' ? `fence ${i.kind}` : i.op))).toEqual(['load', 'branch', 'fence isb', 'load']);
+    const o = runLitmus(t, { mm: 'sc' });
+    expect(o.verdict).toBe('Forbidden');
+    expect(finals(o)).toEqual([' 1:X0=0 1:X2=0', ' 1:X0=0 1:X2=1', ' 1:X0=1 1:X2=1']);
+  });
+});
+
 describe('witnesses', () => {
   it('an Allowed test\'s witness is a shortest execution whose last state satisfies the proposition, every thread finished', () => {
     const o = runLitmusFile(sharedPath('litmus', 'x86', 'herdtools7-catalogue-x86_64/SB.litmus'), { witness: true });
