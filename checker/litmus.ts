@@ -148,6 +148,12 @@ export function runLitmus(test: LitmusTest, opts: LitmusOptions = {}, started = 
       : fault.message;
     return { ...common, verdict: 'Error', expectationHolds: null, error: `${where}: run-time error: ${message}` };
   }
+  // A store that waited for room in a full buffer: behaviours of deeper buffers were not explored.
+  if (outcome.stopReason === 'exhausted' && model.bufferFullHits > 0) {
+    const buffer = opts.buffer ?? DEFAULT_BUFFER;
+    const seen = sorted.some((f) => f.satisfies) ? '; a final state satisfying the proposition was found' : '';
+    return { ...common, verdict: 'Incomplete', expectationHolds: null, error: `${test.file}: the store buffers filled up (--buffer ${buffer}), so deeper buffers were not explored; rerun with a larger --buffer${seen}` };
+  }
   if (outcome.stopReason !== 'exhausted') {
     const bound = outcome.stopReason === 'timeout' ? `the time bound (${opts.timeoutSeconds} s)` : `the state bound (${opts.maxStates} states)`;
     const seen = sorted.some((f) => f.satisfies) ? '; a final state satisfying the proposition was already found' : '';

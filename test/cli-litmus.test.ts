@@ -107,6 +107,15 @@ describe('xenmc litmus', () => {
     expect(o.error).toMatch(/the search was cut short by the state bound \(5 states\)/);
   });
 
+  it('a store buffer that filled up: Incomplete, since deeper buffers allow more; exit 3 (and with room enough, the verdict)', async () => {
+    const r = await cli('litmus', fixture('two-buffered.litmus'), '--buffer', '1', '--json');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.out)).toMatchObject({ verdict: 'Incomplete', error: expect.stringMatching(/two-buffered\.litmus: the store buffers filled up \(--buffer 1\), so deeper buffers were not explored; rerun with a larger --buffer$/) });
+    const ok = await cli('litmus', fixture('two-buffered.litmus'), '--buffer', '2', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ verdict: 'Allowed' });
+  });
+
   it('a C test without --mm is an Error; with --mm it runs under that architecture\'s mapping', async () => {
     const mp = sharedPath('litmus', 'linux', 'herdtools7-catalogue-linux', 'MP+pooncerelease+poacquireonce.litmus');
     const r = await cli('litmus', mp);
