@@ -81,7 +81,7 @@ export default defineModel({
     { id: 'A1', title: 'no stale request: every payload value the DM reads for request k was written by Xen for request k' },
     { id: 'A2', title: 'no stale response: the data Xen takes at completion is the value the DM stored for request k' },
     { id: 'A3', title: 'legal state machine: NONE→READY→INPROCESS→IORESP_READY→NONE only; the DM\'s "not in service" check never fires' },
-    { id: 'A4', title: 'no lost wakeup: once the device model has written IORESP_READY, the vCPU is woken and takes the response (safety form: never a deadlock with the vCPU blocked in Xen while its slot says IORESP_READY)' },
+    { id: 'A4', title: 'no lost wakeup: once IORESP_READY is visible, the vCPU is woken and takes the response (safety form: never a deadlock with the vCPU asleep in Xen over IORESP_READY)' },
   ],
   // protocols.md §6, rows "A ioreq"; verdicts.tsv gives the same cells (test/models/ioreq.test.ts compares them).
   expected: expectationTable(PROPERTIES, {

@@ -1,4 +1,5 @@
 /** The README shows what is true: its set-up commands, and the example model verbatim. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,18 @@ describe('README', () => {
   it('shows examples/message-passing.ts exactly as it is', () => {
     const example = readFileSync(path.join(repoRoot, 'examples', 'message-passing.ts'), 'utf8');
     expect(readme).toContain(example.trimEnd());
+  });
+
+  it('shows examples/io-retry.ts exactly as it is, and the lasso the checker prints for it', () => {
+    const example = readFileSync(path.join(repoRoot, 'examples', 'io-retry.ts'), 'utf8');
+    expect(readme).toContain(example.trimEnd());
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xenmc.js'), 'check', 'examples/io-retry.ts', '--variant', 'live', '--no-progress'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\n');
+    const from = lines.findIndex((l) => l.startsWith('DONE violated'));
+    const to = lines.findIndex((l) => l.trim().startsWith('threads:'));
+    expect(from).toBeGreaterThan(0);
+    expect(readme).toContain(lines.slice(from, to + 1).join('\n'));
   });
 
   it('states the .ci/run command that CI runs', () => {
