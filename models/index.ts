@@ -1,8 +1,9 @@
 /** The built-in models, in the order `xenmc list` and `xenmc verify` show them. */
 import type { Model } from '../checker/model.ts';
 import ioreq from './ioreq.ts';
+import ioreqBuffered from './ioreq-buffered.ts';
 
-export const BUILTIN_MODELS: readonly Model[] = [ioreq];
+export const BUILTIN_MODELS: readonly Model[] = [ioreq, ioreqBuffered];
 
 export function builtinModel(name: string): Model | undefined {
   return BUILTIN_MODELS.find((m) => m.name === name);
