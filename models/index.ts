@@ -2,8 +2,9 @@
 import type { Model } from '../checker/model.ts';
 import ioreq from './ioreq.ts';
 import ioreqBuffered from './ioreq-buffered.ts';
+import armIoRetry from './arm-io-retry.ts';
 
-export const BUILTIN_MODELS: readonly Model[] = [ioreq, ioreqBuffered];
+export const BUILTIN_MODELS: readonly Model[] = [ioreq, ioreqBuffered, armIoRetry];
 
 export function builtinModel(name: string): Model | undefined {
   return BUILTIN_MODELS.find((m) => m.name === name);
