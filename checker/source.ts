@@ -24,7 +24,12 @@ function frameFile(raw: string): string {
 
 /** The first stack frame outside the library: the model's own call. */
 export function callerPosition(): SourcePos {
+  // Library primitives nest (a completion path calling wait_for_io calling the wait
+  // primitive inside builder callbacks): V8's default of 10 frames can stop short of the model.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
   const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
   for (const line of stack.split('\n').slice(1)) {
     const m = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!m) continue;

@@ -27,24 +27,20 @@ import { expectationTable } from '../checker/expectations.ts';
 import type { GhostArray, LocArray, ModelBuilder, ThreadBuilder } from '../checker/builder.ts';
 import type { BuildContext } from '../checker/model.ts';
 import { or } from '../checker/term.ts';
-import { barrier } from './xen/barriers.ts';
-import { awaitEvent, notify, notifyXen } from './xen/event-channel.ts';
 import {
-  IOREQ_DIR_NAMES, IOREQ_READ, IOREQ_STATE_NAMES, IOREQ_WRITE, STATE_IOREQ_INPROCESS, STATE_IOREQ_NONE,
-  STATE_IOREQ_READY, STATE_IORESP_READY, declareIoreqSlots,
+  IOREQ_DIR_NAMES, IOREQ_READ, IOREQ_STATE_NAMES, IOREQ_WRITE, STATE_IORESP_READY, declareIoreqSlots, slotOf,
 } from './xen/ioreq-slot.ts';
-import { blockUntilWoken, prepareWaitOnXenEventChannel, waitOnXenEventChannel } from './xen/wait.ts';
-import { setBit } from './xen/bitops.ts';
+import { ioreqSend, waitForIo, waitForIoSleepLabel } from './xen/ioreq-send.ts';
+import { RVAL as DM_RVAL, cpuGetIoreqAlternatives, cpuHandleIoreq, declareDmRegs, resetDmRegs } from './xen/ioreq-dm.ts';
 
 const PROPERTIES = ['A1', 'A2', 'A3', 'A4'];
 
 /** Labels (suffixed with the request number) where a Xen thread's vCPU is descheduled, waiting to be woken. */
 const ASLEEP_AFTER_SEND = 'descheduled';
-const ASLEEP_IN_WAIT = 'wait_for_io.blocked';
 
 export const ADDR = (v: number, k: number, K: number): number => 1 + v * K + k;
 export const WVAL = (addr: number): number => addr + 100;
-export const RVAL = (addr: number): number => addr + 50;
+export const RVAL = DM_RVAL;
 
 function direction(mode: string, v: number, k: number): number {
   if (mode === 'read') return IOREQ_READ;
@@ -140,72 +136,45 @@ function xenThread(
     const prev = t.reg('prev_state', 0, { values: IOREQ_STATE_NAMES });
     const data = t.reg('data', 0);
     const flag = t.reg('flag', 0);
-    const state = slots.state.at(v);
+    const slot = slotOf(slots, v);
     for (let k = 0; k < K; k++) {
       const addr = ADDR(v, k, K);
       const dir = direction(mode, v, k);
-      const rmbAfterState = (note: string): void => { if (variant !== 'A-B2') barrier(t, mm, 'smp_rmb', { note }); };
+      const label = `request ${k}`;
 
       // --- ioreq_send (xen/common/ioreq.c) -------------------------------------------
-      t.load(s, state, { note: `request ${k}: ioreq_send: check the slot is idle` });
-      t.assert(s.eq(STATE_IOREQ_NONE), 'A3', `Xen found the slot busy before writing request ${k} ("device model set bad IO state")`);
-      t.store(slots.addr.at(v), addr, { note: `request ${k}: write the slot (addr)` });
-      t.store(slots.dir.at(v), dir, { note: `request ${k}: write the slot (dir ${IOREQ_DIR_NAMES[dir]})` });
-      t.store(slots.data.at(v), dir === IOREQ_WRITE ? WVAL(addr) : 0, { note: `request ${k}: write the slot (data)` });
-      t.store(state, STATE_IOREQ_NONE, { note: `request ${k}: write the slot (state NONE, *p = *proto_p)` });
-      if (variant !== 'A-B6') prepareWaitOnXenEventChannel(t, mm, blocked.at(v), { noMb: variant === 'A-B4' });
-      t.store(state, STATE_IOREQ_READY, { note: `request ${k}: publish READY` });
-      t.setGhost(published.addr.at(v), addr);
-      t.setGhost(published.dir.at(v), dir);
-      t.setGhost(published.data.at(v), dir === IOREQ_WRITE ? WVAL(addr) : 0);
-      notify(t, mm, pending.at(v), { note: `request ${k}: notify_via_xen_event_channel` });
-      if (variant === 'A-B6') {
-        // the bug: block only now, and deschedule without re-checking the state
-        setBit(t, mm, blocked.at(v), 0, { note: `request ${k}: set _VPF_blocked_in_xen after notifying` });
-        barrier(t, mm, 'smp_mb');
-        const label = `${ASLEEP_AFTER_SEND}.${k}`;
-        sleeps.push(label);
-        blockUntilWoken(t, blocked.at(v), flag, label, 'softirq: vCPU descheduled (no re-check)');
-      }
+      if (variant === 'A-B6') sleeps.push(`${ASLEEP_AFTER_SEND}.${k}`);
+      ioreqSend(t, mm, {
+        slot, blocked: blocked.at(v), pending: pending.at(v), state: s, flag, label,
+        addr, dir, data: dir === IOREQ_WRITE ? WVAL(addr) : 0,
+        checkIdle: (ok, msg) => t.assert(ok, 'A3', msg),
+        onPublish: () => {
+          t.setGhost(published.addr.at(v), addr);
+          t.setGhost(published.dir.at(v), dir);
+          t.setGhost(published.data.at(v), dir === IOREQ_WRITE ? WVAL(addr) : 0);
+        },
+        // A-B6, the bug: block only after notifying, and deschedule without re-checking the state
+        bug: variant === 'A-B4' ? { kind: 'no-prepare-wait-mb' }
+          : variant === 'A-B6' ? { kind: 'block-after-notify', sleepLabel: `${ASLEEP_AFTER_SEND}.${k}` }
+          : undefined,
+      });
       // Otherwise the completion runs next. On Arm it runs from leave_hypervisor_to_guest
       // before any softirq; on x86 the vCPU is first descheduled at the softirq point
       // until woken, which this covers as a completion that simply runs late (the wait
       // below then finds IORESP_READY at once).
 
       // --- wait_for_io (vcpu_ioreq_handle_completion) ----------------------------------
-      const loop = `wait_for_io.${k}`;
-      const done = `wait_for_io.${k}.done`;
-      const waited = `wait_for_io.${k}.waited`;
-      sleeps.push(`${ASLEEP_IN_WAIT}.${k}`);
-      t.assign(prev, STATE_IOREQ_NONE);
-      t.load(s, state, { note: `request ${k}: wait_for_io: read the slot state` });
-      rmbAfterState('wait_for_io: smp_rmb');
-      t.label(loop);
-      t.if(s.ne(STATE_IOREQ_NONE), () => {
-        t.assert(s.ge(prev), 'A3', `illegal ioreq state transition for request ${k} ("Weird HVM ioreq state transition")`);
-        t.assign(prev, s);
-        t.if(s.eq(STATE_IORESP_READY), () => {
-          t.store(state, STATE_IOREQ_NONE, { note: `request ${k}: IORESP_READY → NONE` });
-          t.load(data, slots.data.at(v), { note: `request ${k}: take the response data` });
-          t.goto(done);
-        });
-        waitOnXenEventChannel(t, mm, {
-          blocked: blocked.at(v), flag,
-          cond: () => {
-            t.load(s, state, { note: `request ${k}: wait_on_xen_event_channel: re-read the state` });
-            rmbAfterState('wait condition: smp_rmb');
-            return s.ne(prev);
-          },
-          sleepLabel: `${ASLEEP_IN_WAIT}.${k}`,
-          doneLabel: waited,
-          plainStore: variant === 'A-B5',
-          noMb: variant === 'A-B5',
-        });
-        t.label(waited);
-        t.goto(loop);
+      sleeps.push(waitForIoSleepLabel(String(k)));
+      waitForIo(t, mm, {
+        slot, blocked: blocked.at(v), state: s, prev, data, flag, label, labelSuffix: String(k),
+        noRmb: variant === 'A-B2',
+        checkTransition: (ok, msg) => t.assert(ok, 'A3', msg),
+        plainStore: variant === 'A-B5',
+        noMb: variant === 'A-B5',
       });
-      t.label(done);
-      if (dir === IOREQ_READ) t.assert(data.eq(RVAL(addr)), 'A2', `request ${k} (read of ${addr}) completed with data that is not the device model's answer ${RVAL(addr)}`);
+      // A2 concerns reads; a write's data is Xen's own, so its check is vacuous (and present, so
+      // that `--param dir=write` still declares what it checks)
+      t.assert(dir === IOREQ_READ ? data.eq(RVAL(addr)) : true, 'A2', `request ${k} (read of ${addr}) completed with data that is not the device model's answer ${RVAL(addr)}`);
       // dead registers are reset so equal situations encode equally
       t.assign(s, 0);
       t.assign(prev, 0);
@@ -225,50 +194,21 @@ function deviceModel(
   const { variant, mm } = ctx;
   const N = ctx.int('vcpus');
   return m.thread('DM', { actor: 'device model' }, (t) => {
-    const port = t.reg('port', 0);
-    const s = t.reg('state', 0, { values: IOREQ_STATE_NAMES });
-    const got = t.reg('event', 0);
-    const addr = t.reg('addr', 0);
-    const dir = t.reg('dir', 0, { values: IOREQ_DIR_NAMES });
-    const data = t.reg('data', 0);
-    const woke = t.reg('woke', 0);
-    const state = slots.state.at(port);
+    const r = declareDmRegs(t);
     t.label('idle', { end: true });
-    t.select(
-      ...Array.from({ length: N }, (_, v) => () => {
-        // an event on vCPU v's port: xenevtchn_pending hands the port over, P cleared
-        awaitEvent(t, mm, got, pending.at(v), { note: `event on vCPU${v}'s ioreq port` });
-        t.assign(port, v);
-        t.assign(got, 0);
-        t.load(s, state, { note: 'cpu_get_ioreq: read the slot state' });
-        t.if(s.ne(STATE_IOREQ_READY), () => { t.assign(s, 0); t.assign(port, 0); t.goto('idle'); });
-      }),
-      ...Array.from({ length: N }, (_, v) => () => {
-        // a poll: the device model looks at vCPU v's slot without an event
-        t.await(s, slots.state.at(v), s.eq(STATE_IOREQ_READY), { note: `poll vCPU${v}'s slot: state READY` });
-        t.assign(port, v);
-      }),
-    );
-    if (variant !== 'A-B3') barrier(t, mm, 'xen_rmb', { note: 'see READY, then read the contents' });
-    t.store(state, STATE_IOREQ_INPROCESS, { note: 'state := INPROCESS' });
-    t.load(addr, slots.addr.at(port), { note: 'copy the request (addr)' });
-    t.load(dir, slots.dir.at(port), { note: 'copy the request (dir)' });
-    t.load(data, slots.data.at(port), { note: 'copy the request (data)' });
-    // A1: the payload is the one Xen wrote for the request it published on this slot
-    t.assert(addr.eq(published.addr.at(port)), 'A1', 'the device model read a request address that Xen did not write for the request it published');
-    t.assert(dir.eq(published.dir.at(port)), 'A1', 'the device model read a direction that Xen did not write for the request it published');
-    t.assert(dir.eq(IOREQ_READ).or(data.eq(published.data.at(port))), 'A1', 'the device model read write data that Xen did not write for the request it published');
-    if (variant === 'A-B7') barrier(t, mm, 'xen_wmb', { note: 'only a store barrier after copying the request' });
-    else barrier(t, mm, 'xen_rmb', { note: 'DMB ISHLD: payload loads before the response stores' });
-    t.if(dir.eq(IOREQ_READ), () => {
-      t.store(slots.data.at(port), addr.add(50), { note: 'emulate the read: store the result' });
+    t.select(...cpuGetIoreqAlternatives(t, mm, r, { slots, pending, vcpus: N, idleLabel: 'idle' }));
+    cpuHandleIoreq(t, mm, r, {
+      slots, blocked,
+      // A1: the payload is the one Xen wrote for the request it published on this slot
+      onCopy: () => {
+        t.assert(r.addr.eq(published.addr.at(r.port)), 'A1', 'the device model read a request address that Xen did not write for the request it published');
+        t.assert(r.dir.eq(published.dir.at(r.port)), 'A1', 'the device model read a direction that Xen did not write for the request it published');
+        t.assert(r.dir.eq(IOREQ_READ).or(r.data.eq(published.data.at(r.port))), 'A1', 'the device model read write data that Xen did not write for the request it published');
+      },
+      checkInService: (ok, msg) => t.assert(ok, 'A3', msg),
+      bugs: { noRmbAfterReady: variant === 'A-B3', copyOrderedByWmb: variant === 'A-B7', noWmbBeforeResponse: variant === 'A-B1' },
     });
-    t.load(s, state, { note: 'check the request is still in service' });
-    t.assert(s.eq(STATE_IOREQ_INPROCESS), 'A3', 'the device model found its request not in service ("Badness in I/O request")');
-    if (variant !== 'A-B1') barrier(t, mm, 'xen_wmb', { note: 'update the contents, then the state' });
-    t.store(state, STATE_IORESP_READY, { note: 'state := IORESP_READY' });
-    notifyXen(t, mm, woke, blocked.at(port));
-    t.assign(s, 0); t.assign(addr, 0); t.assign(dir, 0); t.assign(data, 0); t.assign(woke, 0); t.assign(port, 0);
+    resetDmRegs(t, r);
     t.goto('idle');
   });
 }

@@ -5,7 +5,8 @@
  * the properties need: `addr` tags the request, `dir` says read or write, `data` carries
  * the write data or the read result.
  */
-import type { LocArray, ModelBuilder } from '../../checker/builder.ts';
+import type { LocArray, LocRef, ModelBuilder } from '../../checker/builder.ts';
+import type { Operand } from '../../checker/term.ts';
 
 export const STATE_IOREQ_NONE = 0;
 export const STATE_IOREQ_READY = 1;
@@ -38,4 +39,17 @@ export function declareIoreqSlots(m: ModelBuilder, vcpus: number): IoreqSlots {
     dir: m.array('slot.dir', vcpus, 0, { values: IOREQ_DIR_NAMES }),
     data: m.array('slot.data', vcpus, 0),
   };
+}
+
+/** The fields of one vCPU's slot. */
+export interface IoreqSlotRefs {
+  readonly state: LocRef;
+  readonly addr: LocRef;
+  readonly dir: LocRef;
+  readonly data: LocRef;
+}
+
+/** vCPU `v`'s slot (`v` a constant or a term, e.g. the device model's port register). */
+export function slotOf(slots: IoreqSlots, v: Operand): IoreqSlotRefs {
+  return { state: slots.state.at(v), addr: slots.addr.at(v), dir: slots.dir.at(v), data: slots.data.at(v) };
 }

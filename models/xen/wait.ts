@@ -36,12 +36,26 @@ export function prepareWaitOnXenEventChannel(t: ThreadBuilder, mm: MemoryModelNa
 }
 
 /**
+ * What a model that tracks which vCPU a pCPU runs does when this vCPU is descheduled and
+ * when it runs again (ghost updates, local code): models where another vCPU may only run on
+ * the pCPU while this one is descheduled (protocols.md C-B2) need to know.
+ */
+export interface SchedHooks {
+  /** runs with the step that decides to deschedule */
+  readonly descheduled: () => void;
+  /** runs with the step that wakes the vCPU and runs it again */
+  readonly resumed: () => void;
+}
+
+/**
  * Deschedule the vCPU until it is woken: block until its blocked flag is clear.
  * `label` names the point, so properties can speak of a vCPU asleep there.
  */
-export function blockUntilWoken(t: ThreadBuilder, blocked: LocRef, flag: Reg, label: string, note: string): void {
+export function blockUntilWoken(t: ThreadBuilder, blocked: LocRef, flag: Reg, label: string, note: string, sched?: SchedHooks): void {
+  sched?.descheduled();
   t.label(label);
   t.await(flag, blocked, flag.eq(0), { note });
+  sched?.resumed();
 }
 
 export interface WaitOptions extends WaitBugs {
@@ -54,6 +68,7 @@ export interface WaitOptions extends WaitBugs {
   readonly sleepLabel: string;
   /** label to continue at once the wait returns */
   readonly doneLabel: string;
+  readonly sched?: SchedHooks;
 }
 
 /** wait_on_xen_event_channel(port, cond); continues at `doneLabel`. */
@@ -65,7 +80,7 @@ export function waitOnXenEventChannel(t: ThreadBuilder, mm: MemoryModelName, o: 
     clearBit(t, mm, o.blocked, 0, { note: 'wait_on_xen_event_channel: condition now true, clear_bit(_VPF_blocked_in_xen)' });
     t.goto(o.doneLabel);
   });
-  blockUntilWoken(t, o.blocked, o.flag, o.sleepLabel, 'schedule: vCPU blocked until woken');
+  blockUntilWoken(t, o.blocked, o.flag, o.sleepLabel, 'schedule: vCPU blocked until woken', o.sched);
   t.goto(o.doneLabel);
 }
 
