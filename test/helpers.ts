@@ -29,11 +29,22 @@ export function lineOf(source: string, marker: string): number {
   return i + 2;
 }
 
-/** Every state component's text after step k of a trace (0: the initial state), from the steps' changes. */
-export function stateAfter(t: Trace, k: number): Map<string, string> {
-  const m = new Map(t.initial.map((e) => [e.name, e.text]));
-  for (const s of t.steps.slice(0, k)) for (const c of s.changes) m.set(c.name, c.after);
-  return m;
+/**
+ * Every state component's text after step k of a trace (0: the initial state), in the order
+ * of `initial`, from the steps' changes. Names can repeat (a register called `pc` beside the
+ * thread's pc), so a change applies to the first component of that name showing its `before`.
+ */
+export function stateAfter(t: Trace, k: number): string[] {
+  const names = t.initial.map((e) => e.name);
+  const texts = t.initial.map((e) => e.text);
+  for (const s of t.steps.slice(0, k)) {
+    for (const c of s.changes) {
+      let i = names.findIndex((n, j) => n === c.name && texts[j] === c.before);
+      if (i < 0) i = names.indexOf(c.name);
+      texts[i] = c.after;
+    }
+  }
+  return texts;
 }
 
 /**
@@ -47,10 +58,9 @@ export function loopOf(t: Trace | undefined): TraceStep[] {
   if (t.loop < 0 || t.loop >= t.steps.length) throw new Error(`loop ${t.loop} outside 0..${t.steps.length - 1}`);
   const start = stateAfter(t, t.loop);
   const end = stateAfter(t, t.steps.length);
-  const differ = [...start].filter(([k, v]) => end.get(k) !== v).map(([k, v]) => `${k}: ${v} vs ${end.get(k)}`);
+  const differ = start.flatMap((v, i) => (end[i] === v ? [] : [`${t.initial[i].name}: ${v} vs ${end[i]}`]));
   if (differ.length > 0) throw new Error(`the loop does not close: ${differ.join('; ')}`);
-  const final = new Map(t.final.map((e) => [e.name, e.text]));
-  if ([...final].some(([k, v]) => start.get(k) !== v)) throw new Error('the final state is not the loop\'s first state');
+  if (t.final.some((e, i) => e.text !== start[i])) throw new Error('the final state is not the loop\'s first state');
   return t.steps.slice(t.loop);
 }
 

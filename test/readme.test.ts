@@ -20,16 +20,25 @@ describe('README', () => {
     expect(readme).toContain(example.trimEnd());
   });
 
-  it('shows examples/io-retry.ts exactly as it is, and the lasso the checker prints for it', () => {
-    const example = readFileSync(path.join(repoRoot, 'examples', 'io-retry.ts'), 'utf8');
-    expect(readme).toContain(example.trimEnd());
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xenmc.js'), 'check', 'examples/io-retry.ts', '--variant', 'live', '--no-progress'], { cwd: repoRoot, encoding: 'utf8' });
+  it('shows the C-B1 lasso as the checker prints it: the loop, its end and why it is fair', () => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xenmc.js'), 'check', 'arm-io-retry', '--variant', 'C-B1', '--property', 'C3', '--no-progress'], { cwd: repoRoot, encoding: 'utf8' });
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
-    const from = lines.findIndex((l) => l.startsWith('DONE violated'));
+    const from = lines.findIndex((l) => l.includes('─── loop:'));
     const to = lines.findIndex((l) => l.trim().startsWith('threads:'));
     expect(from).toBeGreaterThan(0);
     expect(readme).toContain(lines.slice(from, to + 1).join('\n'));
+    expect(readme).toContain(lines.find((l) => l.startsWith('C3 violated'))!);
+  });
+
+  it('the example it points to, examples/io-retry.ts, is a lasso when re-emulation checks the live state and holds with the private copy', () => {
+    const run = (variant: string) => spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'xenmc.js'), 'check', 'examples/io-retry.ts', '--variant', variant, '--json'], { cwd: repoRoot, encoding: 'utf8' });
+    const live = JSON.parse(run('live').stdout) as { properties: { id: string; verdict: string; trace?: { loop?: number } }[] };
+    const done = live.properties.find((p) => p.id === 'DONE')!;
+    expect(done.verdict).toBe('violated');
+    expect(done.trace!.loop).toBeGreaterThanOrEqual(0);
+    const fixed = JSON.parse(run('private').stdout) as { verdict: string };
+    expect(fixed.verdict).toBe('holds');
   });
 
   it('states the .ci/run command that CI runs', () => {
