@@ -124,7 +124,7 @@ export function renderVerifySummary(runs: readonly VerifyRun[], notImplemented: 
   ];
   if (notImplemented.length > 0) lines.push(`not run: memory models ${notImplemented.join(', ')} (declared by the models, not implemented yet)`);
   for (const r of rows.filter((x) => x.comparison === 'differ')) lines.push(`  DIFFERS ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, got ${r.verdict}`);
-  lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? cannot be checked yet, … cut short by a bound');
+  lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? unchecked (a liveness property the variant does not define), … cut short by a bound');
   return lines.join('\n');
 }
 

@@ -69,9 +69,9 @@ export interface EdgeSink {
   /** the expansion of state `id` begins */
   expand(id: number): void;
   /**
-   * A step of the state being expanded leads to state `to`. `label`: the thread t (0 ≤ t < T)
-   * whose step it is, or T + j for the memory model's own step of fairness unit j
-   * (SuccessorGenerator.stepLabel).
+   * A step of the state being expanded leads to state `to`. `label`: who took it, as
+   * liveness tells steps apart (SuccessorGenerator.stepLabel): the thread, the memory
+   * model's fairness unit, or the step class of a labelled instruction.
    */
   edge(to: number, label: number): void;
   /** a step of the state being expanded faults or fails an assertion */

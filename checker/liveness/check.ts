@@ -32,7 +32,7 @@
  * the lasso's breadth-first searches once there is a counterexample, and one byte per edge
  * for progress. Measured totals are in the README.
  */
-import type { CompiledProgram, CompiledProperty, Fn } from '../compile.ts';
+import type { CompiledProgram, CompiledProperty } from '../compile.ts';
 import type { MemoryModel, StateNames } from '../memory/model.ts';
 import type { Trace } from '../result.ts';
 import type { ExactStateSet } from '../explore/exact.ts';
@@ -90,7 +90,7 @@ export class LivenessChecker {
     this.memoryFair = opts.memoryFairness ?? true;
     this.units = new FairnessUnits(cp, mm, names, this.memoryFair);
     this.vec = new Int32Array(exact.width);
-    this.justiceMet = this.readJustice(opts.memoryFairness ?? true);
+    this.justiceMet = this.readJustice(this.memoryFair);
     this.member = new Int32Array(this.all);
     const next = (): number => ++this.stamp;
     this.tarjan = new Tarjan(g, this.all);
@@ -117,11 +117,11 @@ export class LivenessChecker {
     const region = new Uint8Array(all);
     const trigger = new Uint8Array(all);
     const from = q.from;
+    const needVec = q.goal !== null || typeof from === 'function';
     for (let u = 0; u < n; u++) {
-      const needVec = q.goal !== null || typeof from === 'function';
       if (needVec) this.exact.get(u, this.vec);
       region[u] = q.goal === null || q.goal(this.vec) === 0 ? 1 : 0;
-      trigger[u] = from === 'every' ? 1 : from === 'initial' ? 0 : (from as Fn)(this.vec) !== 0 ? 1 : 0;
+      trigger[u] = from === 'every' ? 1 : typeof from === 'function' && from(this.vec) !== 0 ? 1 : 0;
     }
     if (from === 'initial') for (const u of g.initials) if (u < n) trigger[u] = 1;
     const excluded = q.avoidProgress ? this.progress() : null;
@@ -222,9 +222,9 @@ export class LivenessChecker {
     const { g, T } = this;
     const names = new Set<string>();
     const program = this.cp.program;
+    const base = this.units.labelCount - this.cp.stepClasses.length;
     for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
       const l = g.labels[e];
-      const base = this.units.labelCount - this.cp.stepClasses.length;
       if (l < T) names.add(program.threads[l].name);
       else if (l >= base) names.add(program.threads[this.cp.stepClasses[l - base].thread].name);
       else names.add('the memory model');

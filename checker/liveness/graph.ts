@@ -10,8 +10,10 @@
  * successors; the liveness check leaves it out, which is why a cut-short run can still
  * give a genuine violation but never a `holds`.
  *
- * Labels: thread t (0 ≤ t < T) for a thread's step, T + j for the memory model's own step
- * of fairness unit j (see MemoryFairness in checker/memory/model.ts).
+ * Labels (SuccessorGenerator.stepLabel): thread t (0 ≤ t < T) for a thread's step; T + j for
+ * the memory model's own step of fairness unit j (MemoryFairness in checker/memory/model.ts);
+ * T + K + c for a thread's step that executes an instruction of step class c (a fairness or
+ * progress label; CompiledProgram.stepClasses), K being the memory model's unit count.
  *
  * Memory: 4 bytes of offset and 1 byte of flags per expanded state, 6 bytes per edge
  * (Int32 target, Uint16 label), in arrays that double as they fill.
