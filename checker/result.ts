@@ -49,6 +49,8 @@ export interface Change {
   readonly name: string;
   readonly before: string;
   readonly after: string;
+  /** the raw value after the change, null for a composite (a store buffer); optional for older producers */
+  readonly value?: number | null;
 }
 
 /** A memory event in herd's vocabulary: reads (R), writes (W) and fences (F). */

@@ -92,7 +92,7 @@ export class StateNaming {
 
 function diff(a: readonly StateEntry[], b: readonly StateEntry[]): Change[] {
   const out: Change[] = [];
-  for (let i = 0; i < b.length; i++) if (a[i].text !== b[i].text) out.push({ name: b[i].name, before: a[i].text, after: b[i].text });
+  for (let i = 0; i < b.length; i++) if (a[i].text !== b[i].text) out.push({ name: b[i].name, before: a[i].text, after: b[i].text, value: b[i].value });
   return out;
 }
 
