@@ -14,11 +14,11 @@ function graphviz(): Promise<Viz> {
 
 export class GraphvizError extends Error {}
 
-/** Lays out and draws a DOT graph as an SVG document (without the XML prolog, for inlining). */
+/** Lays out and draws a DOT graph as an SVG element (without the XML prolog and comments before it, for inlining). */
 export async function dotToSvg(dot: string): Promise<string> {
   const r = (await graphviz()).render(dot, { format: 'svg', engine: 'dot' });
   if (r.status !== 'success') throw new GraphvizError(`Graphviz rejected the graph: ${r.errors.map((e) => e.message).join('; ')}`);
-  return r.output.replace(/^<\?xml[^>]*>\s*/, '').replace(/^<!DOCTYPE[^>]*>\s*/, '');
+  return r.output.slice(r.output.indexOf('<svg'));
 }
 
 /** Graphviz's own parser's complaints about a DOT text (errors only; an empty list means it is accepted). */

@@ -169,14 +169,22 @@ export function buildEventRelations(trace: Trace): EventGraph {
     });
   }
 
-  // co: per location, the initial write first, then the visible writes in coherence order
+  // co: per location, the initial write first, then the visible writes in coherence order,
+  // then the writes still buffered when the trace ends. Those have no place in memory yet;
+  // flushing them in the order they were made (each buffer is FIFO) is one way the
+  // execution goes on, so that is the coherence order the graph completes it with.
   const coChain = new Map<string, string[]>();
   for (const loc of locations) {
-    const writes = trace.events.filter((e) => e.kind === 'W' && e.location === loc && e.co !== undefined && e.co !== null)
-      .sort((a, b) => (a.co ?? 0) - (b.co ?? 0));
-    const chain = [initNode(loc), ...writes.map((w) => eventNode(w.id))];
-    coChain.set(loc, chain);
+    const writes = trace.events.filter((e) => e.kind === 'W' && e.location === loc);
+    const visible = writes.filter((e) => e.co !== undefined && e.co !== null).sort((a, b) => (a.co ?? 0) - (b.co ?? 0));
+    const pending = writes.filter((e) => e.co === undefined || e.co === null).sort((a, b) => a.id - b.id);
+    const chain = [initNode(loc), ...visible.map((w) => eventNode(w.id))];
     for (let i = 1; i < chain.length; i++) add('co', chain[i - 1], chain[i]);
+    for (const w of pending) {
+      add('co', chain[chain.length - 1], eventNode(w.id), 'co', 'still buffered when the trace ends');
+      chain.push(eventNode(w.id));
+    }
+    coChain.set(loc, chain);
   }
 
   // rf and fr
