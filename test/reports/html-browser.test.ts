@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The HTML report as a person sees it, in headless Chromium: it opens from a file without
  * fetching anything, its event graph and sequence chart are drawn (a screenshot of each

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { MultiDirectedGraph, DirectedGraph } from 'graphology';
 import { parse as parseGraphML } from 'graphology-graphml';
 import type { AbstractGraph } from 'graphology-types';
