@@ -81,7 +81,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       continue;
     }
     const v = outcome.violations[p.index];
-    if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v) });
+    if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v, checked) });
     else properties.push({ ...base, verdict: complete ? 'holds' : 'incomplete' });
   }
   return {

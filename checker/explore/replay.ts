@@ -96,13 +96,17 @@ function diff(a: readonly StateEntry[], b: readonly StateEntry[]): Change[] {
   return out;
 }
 
-/** Rebuilds the shortest counterexample for violation `v` of a finished search. */
-export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutcome, v: ViolationRecord): Trace {
+/**
+ * Rebuilds the shortest counterexample for violation `v` of a finished search. `checked`
+ * must be the property set the search ran with: asserts of unchecked properties pass, and
+ * replaying them otherwise would change which step each recorded move index names.
+ */
+export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutcome, v: ViolationRecord, checked?: ReadonlySet<number>): Trace {
   const naming = new StateNaming(cp, mm);
   const p = naming.printer;
   const program = cp.program;
   const rec = new Recorder();
-  const gen = new SuccessorGenerator(cp, mm);
+  const gen = new SuccessorGenerator(cp, mm, checked);
   gen.tracer = rec;
   mm.tracer = rec;
   try {
