@@ -25,7 +25,7 @@ ul.story li { margin: 4px 0; }
 .figure { overflow-x: auto; padding: 8px 0; }
 .figure svg { max-width: none; height: auto; }
 table.trace { width: 100%; font-size: 13px; }
-table.trace th { position: sticky; top: 0; background: #fff; border-bottom: 2px solid var(--line); }
+table.trace th { background: #fff; border-bottom: 2px solid var(--line); }
 table.trace td { border-bottom: 1px solid var(--line); }
 table.trace td.n { text-align: right; color: var(--muted); width: 3em; }
 table.trace td.actor { white-space: nowrap; font-weight: bold; }

@@ -147,3 +147,22 @@ describe('CLI trace text', () => {
     expect(a4.trace.violatingReads).toHaveLength(2);
   });
 });
+
+describe('degenerate traces', () => {
+  it('a property false in the initial state: no steps, no events, still a whole report', async () => {
+    const { program, prop, run } = await import('../helpers.ts');
+    const p = program('born-bad', (m) => {
+      const x = m.shared('x', 1);
+      m.thread('P0', (t) => { t.store(x, 2); });
+      m.invariant('ZERO', m.mem(x).eq(0));
+    });
+    const trace = prop(run(p, 'sc'), 'ZERO').trace!;
+    expect(trace.steps).toHaveLength(0);
+    const dir = tmp();
+    const files = await writeWitnessReport(dir, { test: 'born-bad', mm: 'sc', condition: 'x = 0', verdict: 'violated', trace });
+    expect(files).toHaveLength(TRACE_REPORT_FILES.length);
+    expect(await dotErrors(readFileSync(path.join(dir, 'events.dot'), 'utf8'))).toEqual([]);
+    expect(await dotErrors(readFileSync(path.join(dir, 'states.dot'), 'utf8'))).toEqual([]);
+    expect(renderTrace(trace)).toContain('end: invariant');
+  });
+});
