@@ -15,7 +15,8 @@ function cell(row: VerifyRow, report: string | undefined): string {
   const text = `${esc(row.property)}:${LETTER[row.verdict]}`;
   const title = `${row.property}: ${row.verdict}, expected ${row.expected}`;
   const inner = report ? `<a href="${esc(report)}/report.html" title="${esc(title)}">${text}</a>` : `<span title="${esc(title)}">${text}</span>`;
-  return `<span class="${row.comparison}">${inner}${row.comparison === 'differ' ? ` ✗ (expected ${esc(row.expected)})` : ''}</span>`;
+  const mark = row.comparison === 'differ' ? ` ✗ (expected ${esc(row.expected)})` : row.comparison === 'unstated' ? '·' : '';
+  return `<span class="${row.comparison}">${inner}${mark}</span>`;
 }
 
 export function verifyIndexHtml(runs: readonly VerifyRun[], reports: ReadonlyMap<string, string>): string {
@@ -37,7 +38,7 @@ export function verifyIndexHtml(runs: readonly VerifyRun[], reports: ReadonlyMap
 <h1>xenmc verify</h1>
 <p class="subtitle">${runs.length} runs, ${rows.length} cells: ${s.agree} agree, ${verdict}, ${s.unstated} unstated, ${s.unchecked} unchecked, ${s.incomplete} incomplete</p>
 <section><h2>Verdict matrix</h2>
-<p>H holds, V violated, I incomplete, U unchecked; red ✗: differs from the expected verdict; a violation links to its counterexample report.</p>
+<p>H holds, V violated, I incomplete, U unchecked; green: agrees with the expected verdict; red ✗: differs from it; ·: no expected verdict stated (reported, not compared); a violation links to its counterexample report.</p>
 <table class="matrix"><thead><tr><th>model</th><th>variant</th><th></th>${mms.map((m) => `<th>${esc(m)}</th>`).join('')}</tr></thead>
 <tbody>${body.join('\n')}</tbody></table>
 <p><a href="junit.xml">junit.xml</a> · <a href="summary.json">summary.json</a></p>
