@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkProgram } from '../checker/check.ts';
 import ioreq from '../models/ioreq.ts';
-import { writeCheckReport } from '../reports/bundle.ts';
+import { writeCheckReport } from '../reports/folders/check.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

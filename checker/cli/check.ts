@@ -7,7 +7,7 @@ import { DEFAULT_BUFFER } from '../check.ts';
 import { asInputError, checkModel, findModel } from '../run.ts';
 import { checkJson } from '../../reports/json.ts';
 import { renderCheck } from '../../reports/text.ts';
-import { writeCheckReport } from '../../reports/bundle.ts';
+import { writeCheckReport } from '../../reports/folders/check.ts';
 import * as path from 'node:path';
 import {
   collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, parseParams, positiveInt, positiveNumber, progressPrinter,

@@ -6,7 +6,7 @@ import { supportedMemoryModels, verifyModels } from '../verify.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { verifyJson } from '../../reports/json.ts';
 import { renderVerifyRun, renderVerifySummary, summarize } from '../../reports/text.ts';
-import { writeVerifyReport } from '../../reports/bundle.ts';
+import { writeVerifyReport } from '../../reports/folders/verify.ts';
 import * as path from 'node:path';
 import {
   collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, positiveInt, positiveNumber, progressPrinter,

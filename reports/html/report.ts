@@ -2,7 +2,7 @@
  * The one-page report of a counterexample (or a litmus witness): the summary, what went
  * wrong in words, the event graph of the explanation and the whole execution, the
  * sequence chart, and the trace table with each step's state diff. Pictures come in as
- * SVG already drawn (bundle.ts draws them), so the page needs nothing when opened.
+ * SVG already drawn (folders/trace.ts draws them), so the page needs nothing when opened.
  */
 import type { TraceGraphs } from '../graph.ts';
 import { EDGE_COLOURS } from '../dot/events.ts';

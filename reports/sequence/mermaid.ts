@@ -3,6 +3,7 @@
  * ends a statement at `;` and reads `#…;` as an entity, so both are written as entities;
  * long notes are broken with <br/>, which Mermaid renders as a line break.
  */
+import { match } from 'ts-pattern';
 import type { SequenceDiagram } from './diagram.ts';
 
 function text(s: string): string {
@@ -28,17 +29,11 @@ export function sequenceToMermaid(d: SequenceDiagram): string {
   const first = d.participants[0]?.id;
   const last = d.participants[d.participants.length - 1]?.id;
   for (const it of d.items) {
-    switch (it.kind) {
-      case 'message':
-        out.push(`  ${it.from}${ARROW[it.style]}${it.to}: ${text(it.text)}`);
-        break;
-      case 'note':
-        out.push(`  Note over ${it.over}: ${breakLines(it.text, 60)}`);
-        break;
-      case 'end':
-        if (first) out.push(`  Note over ${first === last ? first : `${first},${last}`}: ${text(it.text)}`);
-        break;
-    }
+    match(it)
+      .with({ kind: 'message' }, (m) => { out.push(`  ${m.from}${ARROW[m.style]}${m.to}: ${text(m.text)}`); })
+      .with({ kind: 'note' }, (n) => { out.push(`  Note over ${n.over}: ${breakLines(n.text, 60)}`); })
+      .with({ kind: 'end' }, (e) => { if (first) out.push(`  Note over ${first === last ? first : `${first},${last}`}: ${text(e.text)}`); })
+      .exhaustive();
   }
   return `${out.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
  * the only measurement needed is text width, estimated from the character count in a
  * fixed font size.
  */
+import { match } from 'ts-pattern';
 import type { SequenceDiagram, SequenceItem } from './diagram.ts';
 
 const FONT = 11;
@@ -54,9 +55,9 @@ export function sequenceToSvg(d: SequenceDiagram): string {
   const body: string[] = [];
   let y = MARGIN + HEAD + 18;
 
-  const draw = (it: SequenceItem): void => {
-    switch (it.kind) {
-      case 'note': {
+  const draw = (item: SequenceItem): void => {
+    match(item)
+      .with({ kind: 'note' }, (it) => {
         const w = col * 0.92;
         const lines = wrapTo(it.text, w - 14);
         const h = lines.length * LINE + 10;
@@ -65,9 +66,8 @@ export function sequenceToSvg(d: SequenceDiagram): string {
         body.push(`<g class="note${it.marked ? ' marked' : ''}"><rect x="${(cx - w / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h}" rx="3" fill="${fill}" stroke="${it.marked ? '#b91c1c' : '#d6d3d1'}" stroke-width="${it.marked ? 1.8 : 1}"/>`
           + `${textBlock(lines, cx - w / 2 + 7, y + 5 + FONT, 'start')}</g>`);
         y += h + 8;
-        break;
-      }
-      case 'message': {
+      })
+      .with({ kind: 'message' }, (it) => {
         const x1 = x.get(it.from) ?? MARGIN, x2 = x.get(it.to) ?? MARGIN;
         const span = Math.max(Math.abs(x2 - x1), col) - 20;
         const lines = wrapTo(it.text, span);
@@ -84,18 +84,16 @@ export function sequenceToSvg(d: SequenceDiagram): string {
           + `<line x1="${x1}" y1="${y}" x2="${end}" y2="${y}" stroke="${colour}" stroke-width="${it.marked ? 2.2 : 1.3}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>`
           + `${head}</g>`);
         y += 14;
-        break;
-      }
-      case 'end': {
+      })
+      .with({ kind: 'end' }, (it) => {
         const left = MARGIN + 6, w = width - 2 * MARGIN - 12;
         const lines = wrapTo(it.text, w - 14);
         const h = lines.length * LINE + 10;
         body.push(`<g class="end"><rect x="${left}" y="${y}" width="${w}" height="${h}" rx="3" fill="#fef2f2" stroke="#b91c1c" stroke-width="1.8"/>`
           + `${textBlock(lines, left + 7, y + 5 + FONT, 'start', '#7f1d1d')}</g>`);
         y += h + 10;
-        break;
-      }
-    }
+      })
+      .exhaustive();
   };
   for (const it of d.items) draw(it);
 

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeCheckReport } from '../../reports/bundle.ts';
+import { writeCheckReport } from '../../reports/folders/check.ts';
 import { traceGraphs } from '../../reports/graph.ts';
 import ioreq from '../../models/ioreq.ts';
 import { repoRoot } from '../shared.ts';
