@@ -10,11 +10,11 @@
  */
 import type { CompiledProgram } from '../compile.ts';
 import {
-  OP_ASSERT, OP_ASSIGN, OP_ATOMIC_BEGIN, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_BRANCH, OP_GUARD, OP_RMW, OP_SELECT, OP_SKIP,
+  OP_ASSERT, OP_ASSIGN, OP_ATOMIC_BEGIN, OP_CHOOSE, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_BRANCH, OP_GUARD, OP_LOAD_EX, OP_RMW, OP_SELECT, OP_SKIP, OP_STORE_EX,
   type CompiledInstr,
 } from '../compile.ts';
 import type { FenceKind } from '../ir.ts';
-import { FENCE_FULL, FENCE_LD, type MemoryModel } from '../memory/model.ts';
+import { FENCE_FULL, FENCE_ISB, FENCE_LD, type MemoryModel } from '../memory/model.ts';
 import { Printer } from '../print.ts';
 import type { Change, EventDependencies, MemoryEvent, StateEntry, Trace, TraceStep } from '../result.ts';
 import { exprRegs } from '../validate.ts';
@@ -54,7 +54,7 @@ class Capture implements SuccessorSink {
   }
 }
 
-const FENCE_NAMES: readonly FenceKind[] = ['full', 'ld', 'st'];
+const FENCE_NAMES: readonly FenceKind[] = ['full', 'ld', 'st', 'isb'];
 
 /** Names and values of every component of a state, for traces. */
 export class StateNaming {
@@ -252,9 +252,13 @@ class EventBuilder {
     let inAtomic = false;
 
     const push = (e: MemoryEvent): void => { this.out.push(e); ids.push(e.id); };
+    /** a store-exclusive that has not written (yet): if nothing follows, it failed */
+    let storeEx = false;
     const closeRmw = (): void => {
       if (rmwRead) group.what.push(`rmw ${rmwRead.location}: read ${rmwRead.valueText}, no write`);
       rmwRead = null;
+      if (storeEx) group.what.push('store-exclusive fails (status 1), nothing written');
+      storeEx = false;
     };
     for (const r of raw) {
       switch (r.e) {
@@ -265,8 +269,11 @@ class EventBuilder {
           current = ins;
           instrText = this.p.instr(ins.ir, this.cp.program.threads[r.t]);
           rmwId = ins.op === OP_RMW || ins.op === OP_AWAIT_RMW ? ++this.rmwCount : undefined;
+          storeEx = ins.op === OP_STORE_EX;
           if (ins.op === OP_ATOMIC_BEGIN) inAtomic = true;
           if (ins.op === OP_ASSIGN && ins.dst >= 0) this.taint.set(ins.dst, this.taintOf(ins.depSources));
+          // a store-exclusive's status and a nondeterministic choice come from no read
+          if ((ins.op === OP_STORE_EX || ins.op === OP_CHOOSE) && ins.dst >= 0) this.taint.set(ins.dst, CLEAN);
           if (ins.op === OP_BRANCH || ins.op === OP_GUARD) this.addCtrl(r.t, this.taintOf(ins.depCtrl));
           if (ins.visible && ins.op !== OP_SELECT && (!inAtomic || ins.op === OP_ATOMIC_BEGIN)) {
             if (source === null) source = formatPosition(ins.ir.src);
@@ -294,7 +301,7 @@ class EventBuilder {
           // an await proceeds only on the values its condition accepts: a branch on this read
           if (current && (current.op === OP_AWAIT_LOAD || current.op === OP_AWAIT_RMW)) this.addCtrl(r.t, [id]);
           if (rmwId !== undefined) { rmwRead = e; break; }
-          const verb = current?.op === OP_AWAIT_LOAD ? 'await' : 'load';
+          const verb = current?.op === OP_AWAIT_LOAD ? 'await' : current?.op === OP_LOAD_EX ? 'load-exclusive' : 'load';
           group.what.push(`${verb} ${e.location} → ${e.valueText}${r.source === 'buffer' ? ' (forwarded from its own store buffer)' : overtakes}`);
           break;
         }
@@ -315,7 +322,9 @@ class EventBuilder {
             group.what.push(`rmw ${e.location}: ${rmwRead.valueText} → ${e.valueText}`);
             rmwRead = null;
           } else {
-            group.what.push(`store ${e.location} := ${e.valueText}${r.visible ? '' : ' (into its store buffer)'}`);
+            const verb = storeEx ? 'store-exclusive succeeds (status 0):' : 'store';
+            storeEx = false;
+            group.what.push(`${verb} ${e.location} := ${e.valueText}${r.visible ? '' : ' (into its store buffer)'}`);
           }
           break;
         }
@@ -341,7 +350,7 @@ class EventBuilder {
             id: this.out.length, step: index, thread: th.name, kind: 'F', location: '', value: 0, valueText: '', instruction: instrText, fence: kind,
             ...(deps ? { deps } : {}),
           });
-          group.what.push(`fence ${kind}${r.kind === FENCE_FULL ? '' : r.kind === FENCE_LD ? ' (orders R→R, R→W)' : ' (orders W→W)'}`);
+          group.what.push(`fence ${kind}${r.kind === FENCE_FULL ? '' : r.kind === FENCE_LD ? ' (orders R→R, R→W)' : r.kind === FENCE_ISB ? ' (instruction barrier)' : ' (orders W→W)'}`);
           break;
         }
         case 'internal':
