@@ -167,3 +167,17 @@ describe('degenerate traces', () => {
     expect(renderTrace(trace)).toContain('end: invariant');
   });
 });
+
+describe('xenmc litmus --report', () => {
+  it('writes the witness of an Allowed test: its event graph shows the SB cycle', async () => {
+    const { sharedPath } = await import('../shared.ts');
+    const dir = tmp();
+    const r = await cli('litmus', sharedPath('litmus', 'x86', 'herdtools7-catalogue-x86', 'SB.litmus'), '--report', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`report: ${path.join(dir, 'SB', 'report.html')}`);
+    expect(readdirSync(path.join(dir, 'SB')).sort()).toEqual([...TRACE_REPORT_FILES].sort());
+    const dot = readFileSync(path.join(dir, 'SB', 'events.dot'), 'utf8');
+    expect(await dotErrors(dot)).toEqual([]);
+    expect(json(dir, 'SB', 'summary.json')).toMatchObject({ kind: 'witness', verdict: 'Allowed', explanation: { kind: 'cycle', cycle: expect.arrayContaining(['po', 'fr']) } });
+  });
+});
