@@ -3,12 +3,12 @@
  * so neither a system Graphviz nor a browser is needed to produce a report, and a report
  * needs no script to show its graphs. One instance is made on first use and kept.
  */
-import { instance, type Viz } from '@viz-js/viz';
+import type { Viz } from '@viz-js/viz';
 
 let viz: Promise<Viz> | null = null;
 
 function graphviz(): Promise<Viz> {
-  viz ??= instance();
+  viz ??= import('@viz-js/viz').then((m) => m.instance());
   return viz;
 }
 

@@ -7,7 +7,6 @@ import { DEFAULT_BUFFER } from '../check.ts';
 import { asInputError, checkModel, findModel } from '../run.ts';
 import { checkJson } from '../../reports/json.ts';
 import { renderCheck } from '../../reports/text.ts';
-import { writeCheckReport } from '../../reports/folders/check.ts';
 import * as path from 'node:path';
 import {
   collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, parseParams, positiveInt, positiveNumber, progressPrinter,
@@ -58,6 +57,8 @@ export function registerCheck(program: Command, { io, setExit }: CommandContext)
       const { model, result } = outcome.right;
       io.out(opts.json ? JSON.stringify(checkJson(result)) : renderCheck(result, model));
       if (opts.report !== undefined) {
+        // loaded only when asked for: Graphviz and the renderers would slow every start-up
+        const { writeCheckReport } = await import('../../reports/folders/check.ts');
         const folders = await writeCheckReport(opts.report, result, model);
         const say = opts.json ? io.err : io.out;
         for (const f of folders) say(`report: ${path.join(f, 'report.html')}`);

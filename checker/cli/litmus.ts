@@ -6,8 +6,6 @@ import { DEFAULT_BUFFER } from '../check.ts';
 import { usageError } from '../errors.ts';
 import { runLitmusFile, type LitmusOptions, type LitmusOutcome } from '../litmus.ts';
 import { litmusJson, renderLitmus, renderLitmusSummary } from '../../reports/litmus.ts';
-import { writeWitnessReport } from '../../reports/folders/witness.ts';
-import { folderName } from '../../reports/folders/write.ts';
 import {
   EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK, memoryModelName, positiveInt, positiveNumber,
   type CommandContext,
@@ -65,6 +63,9 @@ export function registerLitmus(program: Command, { io, setExit }: CommandContext
         if (o.error !== undefined && (o.verdict === 'Unsupported' || o.verdict === 'Error')) io.err(`xenmc: ${o.error}`);
         io.out(opts.json ? JSON.stringify(litmusJson(o)) : renderLitmus(o));
         if (opts.report !== undefined && o.witness && o.verdict === 'Allowed') {
+          // loaded only when asked for: Graphviz and the renderers would slow every start-up
+          const { writeWitnessReport } = await import('../../reports/folders/witness.ts');
+          const { folderName } = await import('../../reports/folders/write.ts');
           const dir = path.join(opts.report, folderName(o.name));
           await writeWitnessReport(dir, { test: o.name, mm: o.mm ?? '', condition: o.condition ?? '', verdict: o.verdict, trace: o.witness });
           (opts.json ? io.err : io.out)(`  report: ${path.join(dir, 'report.html')}`);

@@ -6,7 +6,6 @@ import { supportedMemoryModels, verifyModels } from '../verify.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { verifyJson } from '../../reports/json.ts';
 import { renderVerifyRun, renderVerifySummary, summarize } from '../../reports/text.ts';
-import { writeVerifyReport } from '../../reports/folders/verify.ts';
 import * as path from 'node:path';
 import {
   collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, positiveInt, positiveNumber, progressPrinter,
@@ -53,6 +52,8 @@ export function registerVerify(program: Command, { io, setExit }: CommandContext
       const notImplemented = [...declared].filter((mm) => !supported.has(mm) && (!mms || mms.includes(mm)));
       if (!opts.json) io.out(renderVerifySummary(runs, notImplemented, (performance.now() - started) / 1000));
       if (opts.report !== undefined) {
+        // loaded only when asked for: Graphviz and the renderers would slow every start-up
+        const { writeVerifyReport } = await import('../../reports/folders/verify.ts');
         await writeVerifyReport(opts.report, runs);
         (opts.json ? io.err : io.out)(`report: ${path.join(opts.report, 'index.html')} · ${path.join(opts.report, 'junit.xml')} · ${path.join(opts.report, 'summary.json')}`);
       }
