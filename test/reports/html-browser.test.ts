@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeCheckReport } from '../../reports/folders/check.ts';
 import { traceGraphs } from '../../reports/graph.ts';
 import ioreq from '../../models/ioreq.ts';
@@ -49,11 +49,19 @@ describe('the HTML report in headless Chromium', () => {
   const tg = traceGraphs(trace);
   let url = '';
 
+  /** a missing Chromium fails every test here by name, rather than only the file's setup */
+  let missing: Error | null = null;
+
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'xenmc-html-'));
     await writeCheckReport(dir, result, ioreq);
     url = pathToFileURL(path.join(dir, 'A4', 'report.html')).href;
-    ctx = await launchChromium();
+    try {
+      ctx = await launchChromium();
+    } catch (e) {
+      missing = e instanceof Error ? e : new Error(String(e));
+      return;
+    }
     page = await ctx.newPage();
     page.on('request', (r) => requests.push(r.url()));
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
@@ -61,6 +69,7 @@ describe('the HTML report in headless Chromium', () => {
     await page.goto(url, { waitUntil: 'load' });
   });
   afterAll(async () => { await ctx?.close(); });
+  beforeEach(() => { if (missing) throw missing; });
 
   it('opens without fetching anything but itself, and without errors', () => {
     expect(requests).toEqual([url]);
