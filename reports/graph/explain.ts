@@ -166,11 +166,38 @@ function readSentence(g: EventGraph, read: string): string {
   return `${parts.join('; ')}.`;
 }
 
+/**
+ * The events on or behind a cycle of po ∪ rmw ∪ rf ∪ co ∪ fr: what is left once events with
+ * no incoming such edge are peeled off one by one (Kahn's algorithm). Empty exactly when
+ * the execution is sequentially consistent; every cycle runs through what is left.
+ */
+function cyclic(g: EventGraph): Set<string> {
+  const indegree = new Map<string, number>();
+  g.forEachNode((n) => indegree.set(n, 0));
+  g.forEachEdge((_e, a, _s, t) => { if (CYCLE_KINDS.has(a.kind)) indegree.set(t, indegree.get(t)! + 1); });
+  const queue = [...indegree].filter(([, d]) => d === 0).map(([n]) => n);
+  const left = new Set(g.nodes());
+  for (let i = 0; i < queue.length; i++) {
+    const n = queue[i];
+    left.delete(n);
+    for (const e of g.outEdges(n)) {
+      if (!CYCLE_KINDS.has(g.getEdgeAttribute(e, 'kind'))) continue;
+      const t = g.target(e);
+      const d = indegree.get(t)! - 1;
+      indegree.set(t, d);
+      if (d === 0) queue.push(t);
+    }
+  }
+  return left;
+}
+
 /** Computes the explanation of the trace's violation on its event graph. */
 export function explain(g: EventGraph, trace: Trace): Explanation {
   const reads = (trace.violatingReads ?? []).map(eventNode).filter((n) => g.hasNode(n));
-  let cycle = shortest(reads.map((r) => shortestCycleThrough(g, r)));
-  if (!cycle && reads.length === 0) cycle = shortest(g.nodes().map((n) => shortestCycleThrough(g, n)));
+  const onCycles = cyclic(g);
+  let cycle = shortest(reads.filter((r) => onCycles.has(r)).map((r) => shortestCycleThrough(g, r)));
+  const throughReads = cycle !== null;
+  if (!cycle && onCycles.size > 0) cycle = shortest([...onCycles].map((n) => shortestCycleThrough(g, n)));
   const sentences: string[] = [];
   const marked = new Set<string>();
   let relaxed: string[] = [];
@@ -178,12 +205,12 @@ export function explain(g: EventGraph, trace: Trace): Explanation {
     cycle.forEach((e) => marked.add(e));
     const threads = [...new Set(cycle.map((e) => g.getNodeAttribute(g.source(e), 'thread')).filter((t) => t !== ''))];
     const kinds = cycle.map((e) => g.getEdgeAttribute(e, 'kind'));
-    sentences.push(`Not sequentially consistent: the events form a cycle of po, rf, co and fr (${kinds.join(' → ')}) through ${threads.join(' and ')}, which no interleaving can produce.`);
+    sentences.push(`Not sequentially consistent: the events form a cycle of po, rf, co and fr (${kinds.join(' → ')}) through ${threads.join(' and ')}, which no interleaving can produce`
+      + `${reads.length > 0 && !throughReads ? '; it does not pass through the reads the violation depends on' : ''}.`);
     const r = relaxedStretches(g, cycle);
     relaxed = r.edges;
     sentences.push(...r.sentences);
-  }
-  else if (reads.length > 0) {
+  } else if (reads.length > 0) {
     sentences.push('Sequentially consistent (po ∪ rf ∪ co ∪ fr has no cycle): the violation needs no reordering, only this interleaving.');
   }
   for (const read of reads) {

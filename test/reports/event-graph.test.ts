@@ -121,10 +121,23 @@ describe('event graph of the ioreq lost wakeup (A-B5 under TSO)', () => {
 });
 
 describe('the event graph takes any Trace', () => {
-  it('an SC execution never has a po ∪ rf ∪ co ∪ fr cycle', () => {
+  it('an SC execution never has a po ∪ rf ∪ co ∪ fr cycle, and a TSO one may not need one', () => {
     const tg = traceGraphs(ioreqTrace('A-B6', 'sc'));
     expect(tg.explanation.kind).toBe('reads');
     expect(tg.routine.size).toBe(0);
+    const tso = traceGraphs(ioreqTrace('A-B6', 'tso'));
+    expect(tso.explanation.kind).toBe('reads');
+    expect(tso.explanation.sentences[0]).toMatch(/^Sequentially consistent/);
+    expect(tso.routine.size).toBeGreaterThan(0);
+  });
+
+  it('a cycle that misses the violating reads is still marked, and said to miss them', () => {
+    const t = ioreqTrace();
+    const { explanation: x } = buildEventGraph({ ...t, violatingReads: [0] });
+    expect(x.kind).toBe('cycle');
+    expect(x.reads).toEqual([eventNode(0)]);
+    expect(x.cycle.length).toBeGreaterThan(0);
+    expect(x.sentences[0]).toMatch(/does not pass through the reads the violation depends on/);
   });
 
   it('a bare MP witness without dependencies, violating reads or state components', () => {
