@@ -1,8 +1,11 @@
 /** The built-in models, in the order `xenmc list` and `xenmc verify` show them. */
 import type { Model } from '../checker/model.ts';
 import ioreq from './ioreq.ts';
+import feBeConfig from './fe-be-config.ts';
+import ring from './ring.ts';
+import virtioRing from './virtio-ring.ts';
 
-export const BUILTIN_MODELS: readonly Model[] = [ioreq];
+export const BUILTIN_MODELS: readonly Model[] = [ioreq, feBeConfig, ring, virtioRing];
 
 export function builtinModel(name: string): Model | undefined {
   return BUILTIN_MODELS.find((m) => m.name === name);

@@ -4,3 +4,4 @@ export * from './bitops.ts';
 export * from './event-channel.ts';
 export * from './wait.ts';
 export * from './ioreq-slot.ts';
+export * from './grant-ring.ts';
