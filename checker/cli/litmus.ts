@@ -41,8 +41,9 @@ export function registerLitmus(program: Command, { io, setExit }: CommandContext
     .option('--max-states <n>', 'bound each test (a test cut short is Incomplete)', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'bound each test in time', positiveNumber('--timeout'))
     .option('--exact', 'store whole states instead of 64-bit fingerprints')
+    .option('--report <dir>', 'for each Allowed test, write the report of a witness execution (its event graph in DOT and GraphML, an HTML page) into <dir>/<test>')
     .exitOverride()
-    .action((paths, opts) => {
+    .action(async (paths, opts) => {
       const mm = opts.mm === undefined ? undefined : memoryModelName(opts.mm);
       const files = paths.flatMap(litmusFiles);
       if (files.length === 0) throw usageError(`no .litmus files in ${paths.join(', ')}`);
@@ -52,7 +53,7 @@ export function registerLitmus(program: Command, { io, setExit }: CommandContext
         ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
         ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
         ...(opts.exact ? { exact: true } : {}),
-        ...(opts.witness ? { witness: true } : {}),
+        ...(opts.witness || opts.report !== undefined ? { witness: true } : {}),
       };
       const started = performance.now();
       const outcomes: LitmusOutcome[] = [];
@@ -61,6 +62,14 @@ export function registerLitmus(program: Command, { io, setExit }: CommandContext
         outcomes.push(o);
         if (o.error !== undefined && (o.verdict === 'Unsupported' || o.verdict === 'Error')) io.err(`xenmc: ${o.error}`);
         io.out(opts.json ? JSON.stringify(litmusJson(o)) : renderLitmus(o));
+        if (opts.report !== undefined && o.witness && o.verdict === 'Allowed') {
+          // loaded only when asked for: Graphviz and the renderers would slow every start-up
+          const { writeWitnessReport } = await import('../../reports/folders/witness.ts');
+          const { folderName } = await import('../../reports/folders/write.ts');
+          const dir = path.join(opts.report, folderName(o.name));
+          await writeWitnessReport(dir, { test: o.name, mm: o.mm ?? '', condition: o.condition ?? '', verdict: o.verdict, trace: o.witness });
+          (opts.json ? io.err : io.out)(`  report: ${path.join(dir, 'report.html')}`);
+        }
       }
       if (!opts.json && outcomes.length > 1) io.out(renderLitmusSummary(outcomes, (performance.now() - started) / 1000));
       const bad = outcomes.some((o) => o.verdict === 'Unsupported' || o.verdict === 'Error');

@@ -71,3 +71,22 @@ export function accessesOf(p: Program, thread: string): string[] {
     }
   });
 }
+
+/**
+ * Two stores of `writer` that became visible out of program order, as PSO (and Arm) allow
+ * without a store barrier: the reader saw the later store (`second`) and then read the
+ * location of the earlier one (one of `first`) while that store was not yet visible. The
+ * reader's stale read is its last read of a `first` location in the trace.
+ */
+export function expectStoresReordered(t: Trace, o: { writer: string; first: readonly string[]; second: string; reader: string }): void {
+  const stale = t.events.filter((e) => e.thread === o.reader && e.kind === 'R' && o.first.includes(e.location)).at(-1);
+  if (!stale) throw new Error(`${o.reader} never read ${o.first.join(' or ')}`);
+  const early = t.events.filter((e) => e.thread === o.writer && e.kind === 'W' && e.location === stale.location && e.step < stale.step).at(-1);
+  if (!early) throw new Error(`${o.writer} never wrote ${stale.location} before step ${stale.step}`);
+  expect(visibleAt(early)).toBeGreaterThan(stale.step); // not yet visible when read
+  expect(stale.rf).not.toBe(early.id);
+  const late = t.events.find((e) => e.thread === o.writer && e.kind === 'W' && e.location === o.second && e.step > early.step && visibleAt(e) < stale.step);
+  expect(late, `${o.writer}'s later store to ${o.second} was not visible before step ${stale.step}`).toBeDefined();
+  // and the reader acted on it
+  expect(t.events.some((e) => e.thread === o.reader && e.kind === 'R' && e.location === o.second && e.rf === late!.id && e.step <= stale.step)).toBe(true);
+}

@@ -9,6 +9,7 @@ import { checkProgram } from '../../../checker/check.ts';
 import type { Fairness } from '../../../checker/ir.ts';
 import { checkJson } from '../../../reports/json.ts';
 import { renderCheck } from '../../../reports/text.ts';
+import { traceToItf } from '../../../reports/itf.ts';
 import { loopOf, program, prop, run, stepsText } from '../../helpers.ts';
 
 /**
@@ -241,6 +242,17 @@ describe('how a lasso is reported', () => {
     expect(text).toMatch(/L violated: a lasso, \d+ steps to the loop, then 1 step repeating forever/);
     expect(text).toMatch(/─── loop: step \d+ repeats forever ───\n\s+\d+\s+server\s+the operation fails: retry — skip/);
     expect(text).toMatch(/─── end of loop: back to the state after step \d+, and round again forever\n {2}end: L: its condition holds, and its goal never follows/);
+  });
+
+  it('ITF: the states up to the last step\'s source, and "loop", the state the last one is followed by', () => {
+    const t = prop(r, 'L').trace!;
+    const itf = JSON.parse(JSON.stringify(traceToItf(t, { model: 'service-retry', mm: 'sc' }))) as { states: Record<string, unknown>[]; loop?: number };
+    expect(itf.loop).toBe(t.loop);
+    // states 0 … n-1: the state after step n is state `loop` again, which ITF's loop already says
+    expect(itf.states).toHaveLength(t.steps.length);
+    const strip = (x: Record<string, unknown>) => JSON.stringify({ ...x, '#meta': null });
+    const full = JSON.parse(JSON.stringify(traceToItf({ ...t, loop: undefined }, { model: 'service-retry', mm: 'sc' }))) as { states: Record<string, unknown>[] };
+    expect(strip(full.states[t.steps.length])).toBe(strip(itf.states[t.loop!]));
   });
 
   it('JSON: the property\'s trace carries "loop", the index of the step after which the loop starts', () => {
