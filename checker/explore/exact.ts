@@ -62,9 +62,11 @@ export class ExactStateSet {
 
   /** Copies state number `id` into `out`. */
   get(id: number, out: Int32Array): void {
+    // a plain loop: liveness reads every state back, and a subarray view per call would allocate
     const w = this.width;
     const off = (id % CHUNK_STATES) * w;
-    out.set(this.chunks[id / CHUNK_STATES | 0].subarray(off, off + w));
+    const chunk = this.chunks[id / CHUNK_STATES | 0];
+    for (let j = 0; j < w; j++) out[j] = chunk[off + j];
   }
 
   get bytes(): number {

@@ -104,26 +104,38 @@ export class LivenessChecker {
 
   /** The verdict of liveness property `p`: its first violated query, in declaration order. */
   check(p: CompiledProperty): LivenessOutcome {
-    for (const q of livenessQueries(p)) {
-      const trace = this.query(p, q);
+    const queries = livenessQueries(p);
+    const marks = this.mark(queries);
+    for (let i = 0; i < queries.length; i++) {
+      const trace = this.query(p, queries[i], marks[i]);
       if (trace !== null) return { verdict: 'violated', trace };
     }
     return { verdict: this.complete ? 'holds' : 'incomplete' };
   }
 
-  private query(p: CompiledProperty, q: LivenessQuery): Trace | null {
+  /**
+   * For each query, its region (the expanded states where the goal does not hold) and its
+   * triggers (where the obligation opens), evaluated in one pass over the stored states.
+   */
+  private mark(queries: readonly LivenessQuery[]): { region: Uint8Array; trigger: Uint8Array }[] {
     const { g, n, all } = this;
-    // 1. the region and the allowed edges
-    const region = new Uint8Array(all);
-    const trigger = new Uint8Array(all);
-    const from = q.from;
-    const needVec = q.goal !== null || typeof from === 'function';
+    const marks = queries.map(() => ({ region: new Uint8Array(all), trigger: new Uint8Array(all) }));
+    const needVec = queries.some((q) => q.goal !== null || typeof q.from === 'function');
     for (let u = 0; u < n; u++) {
       if (needVec) this.exact.get(u, this.vec);
-      region[u] = q.goal === null || q.goal(this.vec) === 0 ? 1 : 0;
-      trigger[u] = from === 'every' ? 1 : typeof from === 'function' && from(this.vec) !== 0 ? 1 : 0;
+      for (let i = 0; i < queries.length; i++) {
+        const q = queries[i], from = q.from;
+        marks[i].region[u] = q.goal === null || q.goal(this.vec) === 0 ? 1 : 0;
+        marks[i].trigger[u] = from === 'every' ? 1 : typeof from === 'function' && from(this.vec) !== 0 ? 1 : 0;
+      }
     }
-    if (from === 'initial') for (const u of g.initials) if (u < n) trigger[u] = 1;
+    queries.forEach((q, i) => { if (q.from === 'initial') for (const u of g.initials) if (u < n) marks[i].trigger[u] = 1; });
+    return marks;
+  }
+
+  private query(p: CompiledProperty, q: LivenessQuery, { region, trigger }: { region: Uint8Array; trigger: Uint8Array }): Trace | null {
+    const { g, n, all } = this;
+    // 1. the region (marked) and the allowed edges
     const excluded = q.avoidProgress ? this.progress() : null;
 
     // 2. components of the region, and which are bad
