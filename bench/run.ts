@@ -19,11 +19,13 @@ import { checkProgram } from '../checker/check.ts';
 import type { MemoryModelName } from '../checker/memory/model.ts';
 import type { Model } from '../checker/model.ts';
 import ioreq from '../models/ioreq.ts';
+import ioreqBuffered from '../models/ioreq-buffered.ts';
+import armIoRetry from '../models/arm-io-retry.ts';
 import spinIoreq from './peers/spin-ioreq.ts';
 
 interface Config {
   readonly name: string;
-  readonly model: 'ioreq' | 'spin-ioreq';
+  readonly model: 'ioreq' | 'ioreq-buffered' | 'arm-io-retry' | 'spin-ioreq';
   readonly variant: string;
   readonly mm: MemoryModelName;
   readonly params: Record<string, number | string>;
@@ -48,9 +50,14 @@ const CONFIGS: readonly Config[] = [
   { name: 'ioreq A-F sc vcpus=2 requests=2 safety only', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 2, requests: 2 }, properties: ['A1', 'A2', 'A3'], quick: true },
   { name: 'ioreq A-F tso vcpus=2 requests=2 safety only', model: 'ioreq', variant: 'A-F', mm: 'tso', params: { vcpus: 2, requests: 2 }, properties: ['A1', 'A2', 'A3'], quick: false },
   { name: 'ioreq A-F sc vcpus=3 requests=1 safety only', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 3, requests: 1 }, properties: ['A1', 'A2', 'A3'], quick: false },
+  { name: 'ioreq-buffered A-Q-F tso defaults', model: 'ioreq-buffered', variant: 'A-Q-F', mm: 'tso', params: {}, quick: true },
+  { name: 'ioreq-buffered A-Q-F tso size=mixed slots=3 writes=4', model: 'ioreq-buffered', variant: 'A-Q-F', mm: 'tso', params: { size: 'mixed', slots: 3, writes: 4 }, quick: true },
+  { name: 'ioreq-buffered A-Q-F sc vcpus=2 writes=2', model: 'ioreq-buffered', variant: 'A-Q-F', mm: 'sc', params: { vcpus: 2, writes: 2 }, quick: false },
+  { name: 'arm-io-retry C-F1 tso defaults', model: 'arm-io-retry', variant: 'C-F1', mm: 'tso', params: {}, quick: true },
+  { name: 'arm-io-retry C-F2 tso accesses=3 dir=mixed', model: 'arm-io-retry', variant: 'C-F2', mm: 'tso', params: { accesses: 3, dir: 'mixed' }, quick: true },
 ];
 
-const MODELS: Record<Config['model'], Model> = { ioreq, 'spin-ioreq': spinIoreq };
+const MODELS: Record<Config['model'], Model> = { ioreq, 'ioreq-buffered': ioreqBuffered, 'arm-io-retry': armIoRetry, 'spin-ioreq': spinIoreq };
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Measured {

@@ -147,7 +147,11 @@ export default defineModel({
     }
 
     // C1: per access, at most one ioreq and at most one device-model side effect at any
-    // time, and exactly one of each once the guest has resumed past it.
+    // time, and exactly one of each once the guest has resumed past it. Each count is kept
+    // by the actor that acts (Xen counts its sends, the device model what it performs), and
+    // the two are compared only after the guest resumed, when vCPU0 has executed its sends:
+    // so a memory model that lets the device model read a store before Xen executes the
+    // steps around it (ARMv8 promises) cannot make the comparison see a half-done count.
     m.invariant('C1', and(...accesses.map((a, i) => and(
       g.ioreqs.at(a.addr).le(1),
       g.effects.at(a.addr).le(1),

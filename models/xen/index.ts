@@ -10,3 +10,8 @@ export * from './its.ts';
 export * from './gic-v3-its.ts';
 export * from './domain-pause.ts';
 export * from './p2m.ts';
+export * from './ioreq-send.ts';
+export * from './ioreq-dm.ts';
+export * from './vcpu-io.ts';
+export * from './buffered-ioreq.ts';
+export * from './domain.ts';
