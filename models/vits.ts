@@ -55,7 +55,7 @@
  */
 import { defineModel, type BuildContext } from '../checker/model.ts';
 import { expectationTable } from '../checker/expectations.ts';
-import type { GhostArray, Loc, LocArray, ModelBuilder, Reg, ThreadBuilder } from '../checker/builder.ts';
+import type { GhostArray, GhostRef, Loc, LocArray, ModelBuilder, Reg, ThreadBuilder } from '../checker/builder.ts';
 import { and, or, type Term } from '../checker/term.ts';
 import { barrier } from './xen/barriers.ts';
 import { fullyOrdered, setBit, testAndClearBit } from './xen/bitops.ts';
@@ -244,7 +244,7 @@ export default defineModel({
     // D1: a promise made when G saw CREADR pass its SYNC must hold until G writes again.
     const effective = (n: number): Term => (its ? m.regOf(its.cache[n]) : m.mem(s.pirq!.at(n)));
     m.invariant('D1', and(...Array.from({ length: w.lpis }, (_, n) =>
-      or(s.promised.at(n).eq(0), effective(n).eq(s.last.at(n))))));
+      or(s.promised.at(n).eq(0), effective(n).eq(s.last[n])))));
     // D3: every command CREADR has passed has taken effect; for a SYNC in the trapping
     // designs that means the physical ITS retired a SYNC Xen sent for it.
     const creadr = m.mem(s.queue.creadr);
@@ -262,7 +262,6 @@ export default defineModel({
 
 interface State {
   readonly lpis: number;
-  readonly initialGcfg: readonly number[];
   /** the guest's LPI configuration table (guest memory; in D-B1 the table the ITS reads) */
   readonly gcfg: LocArray;
   /** the guest's command queue: guest memory, with CWRITER/CREADR as Xen's shadow its->cwriter/creadr (or the physical registers in D-B1) */
@@ -281,7 +280,7 @@ interface State {
   /** D-lazy: Ian's dirty bitmap, bit n for LPI n */
   readonly dirty: Loc | null;
   /** ghosts: the last value G wrote per LPI, and whether a SYNC promised it */
-  readonly last: GhostArray;
+  readonly last: readonly GhostRef[];
   readonly promised: GhostArray;
   /** ghost per guest queue position: the command has taken effect (D3) */
   readonly effect: GhostArray;
@@ -296,7 +295,6 @@ function declareState(m: ModelBuilder, design: Design, w: Workload, guestCmds: n
   const host = trapping ? declareHostIts(m, declareItsQueue(m, 'pits', hostCmds, w.lpis)) : null;
   return {
     lpis: w.lpis,
-    initialGcfg: w.gcfg,
     gcfg: m.array('gcfg', w.lpis, w.gcfg, { values: LPI_CFG_NAMES }),
     queue: declareItsQueue(m, virtual ? 'vits' : 'its', guestCmds, w.lpis),
     guestLock: m.shared('guest.its_lock', 0, { values: SPINLOCK_NAMES }),
@@ -307,7 +305,8 @@ function declareState(m: ModelBuilder, design: Design, w: Workload, guestCmds: n
     hcfg: trapping ? m.array('hcfg', w.lpis, w.host, { values: LPI_CFG_NAMES }) : null,
     host,
     dirty: design === 'lazy' ? m.shared('lazy.dirty', 0) : null,
-    last: m.ghostArray('G.last_written', w.lpis, 0, { values: LPI_CFG_NAMES }),
+    // the table's initial contents count as the last values written
+    last: w.gcfg.map((v, n) => m.ghost(`G.last_written[${n}]`, v, { values: LPI_CFG_NAMES })),
     promised: m.ghostArray('G.promised', w.lpis, 0),
     effect: m.ghostArray('cmd.taken_effect', guestCmds, 0),
     syncSentAt: trapping ? m.ghostArray('cmd.psync_at', guestCmds, 0) : null,
@@ -340,8 +339,6 @@ function vcpu(m: ModelBuilder, ctx: BuildContext, design: Design, s: State, v: n
       cmd: t.reg('command', 0, { values: itsCmdNames(s.lpis) }), cfg: t.reg('property', 0, { values: LPI_CFG_NAMES }),
       isMapped: t.reg('mapped', 0), bit: t.reg('was_dirty', 0), pos: t.reg('host_pos', 0),
     };
-    // the table's initial contents count as the last values written
-    if (v === 0) s.initialGcfg.forEach((x, n) => t.setGhost(s.last.at(n), x));
     for (const b of batches) {
       const inside = b.before.length > 0;
       if (!inside) for (const x of b.writes) tableWrite(t, ctx, design, s, regs, x);
@@ -390,12 +387,12 @@ function tableWrite(t: ThreadBuilder, ctx: BuildContext, design: Design, s: Stat
   const value = LPI_CFG_NAMES[x.value];
   if (design === 'now' || design === 'direct') {
     t.store(s.gcfg.at(x.lpi), x.value, { note: `lpi_write_config: LPI ${x.lpi} := ${value}` });
-    t.setGhost(s.last.at(x.lpi), x.value);
+    t.setGhost(s.last[x.lpi], x.value);
     t.setGhost(s.promised.at(x.lpi), 0);
   } else {
     // The property table is write-protected in stage 2: the store traps and Xen emulates it.
     t.atomic(() => {
-      t.setGhost(s.last.at(x.lpi), x.value);
+      t.setGhost(s.last[x.lpi], x.value);
       t.setGhost(s.promised.at(x.lpi), 0);
       t.store(s.gcfg.at(x.lpi), x.value);
       t.load(regs.isMapped, s.mapped!.at(x.lpi));

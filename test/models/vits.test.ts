@@ -90,7 +90,7 @@ describe('vits counterexamples show the bug protocols.md describes', () => {
     const end = finalOf(t);
     expect(end['ITS.cache[0]']).toBe('disabled(1)');
     expect(end['hcfg']).toBe('enabled(2)');
-    expect(end['ghost G.last_written']).toBe('enabled(2)');
+    expect(end['ghost G.last_written[0]']).toBe('enabled(2)');
     expect(end['ghost G.promised']).toBe('1');
   });
 
@@ -108,7 +108,7 @@ describe('vits counterexamples show the bug protocols.md describes', () => {
     const end = finalOf(t);
     expect(end['pits.cmd[0]']).toBe('INV 0(1)');
     expect(end['ITS.cache[0]']).toBe('disabled(1)');
-    expect(end['ghost G.last_written']).toBe('enabled(2)');
+    expect(end['ghost G.last_written[0]']).toBe('enabled(2)');
     expect(end['vits.CREADR']).toBe('2');
   });
 
@@ -124,7 +124,7 @@ describe('vits counterexamples show the bug protocols.md describes', () => {
     // the host LPI keeps the configuration Xen gave it at allocation: enabled, while G said disabled
     expect(end['ITS.cache[0]']).toBe('enabled(2)');
     expect(end['hcfg']).toBe('enabled(2)');
-    expect(end['ghost G.last_written']).toBe('disabled(1)');
+    expect(end['ghost G.last_written[0]']).toBe('disabled(1)');
   });
 
   it('D-B5 holds, and the reordering it is about does happen: a pINV reaches the ITS before Xen handles the MAPTI queued ahead of it', () => {
