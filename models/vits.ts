@@ -112,41 +112,54 @@ const MAPTI = (lpi: number): ItsCommand => ({ op: GITS_CMD_MAPTI, lpi });
 const VARIANT_WORKLOAD: Readonly<Record<string, string>> = { 'D-B5': 'batch', 'D-B6': 'map' };
 
 /**
- * reconfigure: LPI 0 is mapped and disabled; vCPU0 enables it (then, in later rounds,
- *   toggles it), each time with INV 0 and SYNC.
- * map: LPI 0 is not mapped yet; the guest table is zeroed, and the host LPI Xen allocated
- *   for it is enabled (gic-v3-lpi.c). vCPU0 writes its configuration (disabled, with a
- *   priority, as Linux does at allocation), then queues MAPTI 0, INV 0, SYNC
- *   (protocols.md D-B6).
- * batch: Ian Campbell's example from the thread: commands queued, then two LPIs'
- *   configuration changed, then their INVs in the other order, then SYNC; here command A
- *   is MAPTI 1 (LPI 1 becomes mapped only when the queue is processed), LPI 0 is mapped.
+ * The guest's script, for `lpis` LPIs (L below):
+ * reconfigure: LPIs 0..L-1 are mapped and disabled; vCPU0 enables them (then, in later
+ *   rounds, toggles them), each time followed by their INVs and a SYNC.
+ * map: LPIs 0..L-1 are not mapped yet; the guest table is zeroed, and the host LPIs Xen
+ *   allocated for them are enabled (gic-v3-lpi.c). vCPU0 writes their configuration
+ *   (disabled, with a priority, as Linux does at allocation), then queues MAPTI, INV for
+ *   each, and SYNC (protocols.md D-B6).
+ * batch: Ian Campbell's example from the thread: commands queued, then the
+ *   configuration of several LPIs changed, then their INVs in the other order, then SYNC.
+ *   Command A is MAPTI L: LPI L is mapped only when the queue is processed; LPIs 0..L-1
+ *   are mapped and get enabled, LPI L gets configured (disabled).
+ * The other vCPUs issue INV 0 and SYNC.
  */
-function workload(name: string, rounds: number, invall: boolean): Workload {
+function workload(name: string, L: number, rounds: number, invall: boolean): Workload {
+  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  const invs = (lpis: readonly number[]): ItsCommand[] => lpis.map(INV).reverse();
+  const other: Batch = { before: [], writes: [], cmds: [INV(0), SYNC] };
   const shape = ((): Omit<Workload, 'configurer'> & { first: Batch } => {
     switch (name) {
       case 'reconfigure':
         return {
-          lpis: 1, mapped: [true], gcfg: [LPI_CFG_DISABLED], host: [LPI_CFG_DISABLED], pirq: [LPI_CFG_DISABLED],
-          first: { before: [], writes: [{ lpi: 0, value: LPI_CFG_ENABLED }], cmds: [INV(0), SYNC] },
-          other: { before: [], writes: [], cmds: [INV(0), SYNC] },
+          lpis: L, mapped: range(L).map(() => true), gcfg: range(L).map(() => LPI_CFG_DISABLED),
+          host: range(L).map(() => LPI_CFG_DISABLED), pirq: range(L).map(() => LPI_CFG_DISABLED),
+          first: { before: [], writes: range(L).map((lpi) => ({ lpi, value: LPI_CFG_ENABLED })), cmds: [...invs(range(L)), SYNC] },
+          other,
         };
       case 'map':
         return {
-          lpis: 1, mapped: [false], gcfg: [LPI_CFG_ZEROED], host: [LPI_CFG_ENABLED], pirq: [LPI_CFG_ZEROED],
-          first: { before: [], writes: [{ lpi: 0, value: LPI_CFG_DISABLED }], cmds: [MAPTI(0), INV(0), SYNC] },
-          other: { before: [], writes: [], cmds: [INV(0), SYNC] },
+          lpis: L, mapped: range(L).map(() => false), gcfg: range(L).map(() => LPI_CFG_ZEROED),
+          host: range(L).map(() => LPI_CFG_ENABLED), pirq: range(L).map(() => LPI_CFG_ZEROED),
+          first: {
+            before: [], writes: range(L).map((lpi) => ({ lpi, value: LPI_CFG_DISABLED })),
+            cmds: [...range(L).map(MAPTI), ...range(L).map(INV), SYNC],
+          },
+          other,
         };
       case 'batch':
         return {
-          lpis: 2, mapped: [true, false], gcfg: [LPI_CFG_DISABLED, LPI_CFG_ZEROED],
-          host: [LPI_CFG_DISABLED, LPI_CFG_ENABLED], pirq: [LPI_CFG_DISABLED, LPI_CFG_ZEROED],
+          lpis: L + 1, mapped: [...range(L).map(() => true), false],
+          gcfg: [...range(L).map(() => LPI_CFG_DISABLED), LPI_CFG_ZEROED],
+          host: [...range(L).map(() => LPI_CFG_DISABLED), LPI_CFG_ENABLED],
+          pirq: [...range(L).map(() => LPI_CFG_DISABLED), LPI_CFG_ZEROED],
           first: {
-            before: [MAPTI(1)],
-            writes: [{ lpi: 0, value: LPI_CFG_ENABLED }, { lpi: 1, value: LPI_CFG_DISABLED }],
-            cmds: [INV(1), INV(0), SYNC],
+            before: [MAPTI(L)],
+            writes: [...range(L).map((lpi) => ({ lpi, value: LPI_CFG_ENABLED })), { lpi: L, value: LPI_CFG_DISABLED }],
+            cmds: [...invs(range(L + 1)), SYNC],
           },
-          other: { before: [], writes: [], cmds: [INV(0), SYNC] },
+          other,
         };
       default:
         throw new Error(`unknown workload '${name}'`);
@@ -155,9 +168,9 @@ function workload(name: string, rounds: number, invall: boolean): Workload {
   const later = (r: number): Batch => ({
     before: [],
     writes: shape.first.writes.map((w) => ({ lpi: w.lpi, value: r % 2 === 0 ? w.value : flip(w.value) })),
-    cmds: [...shape.first.writes.map((w) => INV(w.lpi)).reverse(), SYNC],
+    cmds: [...invs(shape.first.writes.map((w) => w.lpi)), SYNC],
   });
-  const batches = [shape.first, ...Array.from({ length: rounds - 1 }, (_, i) => later(i + 1))];
+  const batches = [shape.first, ...range(rounds - 1).map((i) => later(i + 1))];
   const withInvall = (b: Batch): Batch => {
     if (!invall) return b;
     const cmds: ItsCommand[] = [];
@@ -191,6 +204,7 @@ export default defineModel({
     'Linux drivers/irqchip/irq-gic-v3-its.c (lpi_write_config, its_send_single_command, its_wait_for_range_completion)',
   ],
   params: {
+    lpis: { kind: 'int', default: 1, min: 1, max: 3, description: 'LPIs vCPU0 configures (batch adds the one its MAPTI maps)' },
     vcpus: { kind: 'int', default: 2, min: 1, max: 3, description: 'guest vCPUs: vCPU0 writes the configuration, the others issue INV + SYNC for the same LPI' },
     rounds: { kind: 'int', default: 1, min: 1, max: 3, description: 'how many times vCPU0 (re)writes the configuration, each time followed by INV and SYNC' },
     workload: {
@@ -228,7 +242,7 @@ export default defineModel({
   build(m, ctx) {
     const design = DESIGN[ctx.variant];
     const wname = ctx.choice('workload') === 'variant' ? VARIANT_WORKLOAD[ctx.variant] ?? 'reconfigure' : ctx.choice('workload');
-    const w = workload(wname, ctx.int('rounds'), ctx.choice('inv') === 'invall');
+    const w = workload(wname, ctx.int('lpis'), ctx.int('rounds'), ctx.choice('inv') === 'invall');
     const vcpus = ctx.int('vcpus');
     const batches = (v: number): readonly Batch[] => (v === 0 ? w.configurer : [w.other]);
     const guestCmds = Array.from({ length: vcpus }, (_, v) => batches(v)).flat().reduce((n, b) => n + b.before.length + b.cmds.length, 0);

@@ -162,7 +162,7 @@ describe('vits: the properties that hold are not vacuous', () => {
 
 describe('vits: the correct designs hold beyond the defaults', () => {
   const cases: Record<string, number | string>[] = [
-    { vcpus: 3 }, { rounds: 2 }, { inv: 'invall' }, { workload: 'map' }, { workload: 'batch', inv: 'invall' },
+    { vcpus: 3 }, { rounds: 2 }, { lpis: 2 }, { inv: 'invall' }, { workload: 'map', lpis: 2 }, { workload: 'batch', inv: 'invall' },
   ];
   for (const v of ['D-F1', 'D-F2', 'D-B5']) {
     it(`${v}: ${cases.map((c) => JSON.stringify(c)).join(', ')}`, () => {
@@ -175,7 +175,7 @@ describe('vits: the correct designs hold beyond the defaults', () => {
     });
   }
   it('the bugs survive other workloads too: D-B2 with INVALL, D-B6 in Ian\'s batch, D-B4 in the map workload', () => {
-    for (const [v, params] of [['D-B2', { inv: 'invall' }], ['D-B6', { workload: 'batch' }], ['D-B4', { workload: 'map' }]] as const) {
+    for (const [v, params] of [['D-B2', { inv: 'invall' }], ['D-B2', { lpis: 2 }], ['D-B6', { workload: 'batch' }], ['D-B4', { workload: 'map' }]] as const) {
       expect(checkProgram(vits.program(v, 'sc', params), { mm: 'sc' }).properties.find((p) => p.id === 'D1')!.verdict).toBe('violated');
     }
   });
