@@ -174,7 +174,7 @@ describe('vits: the correct designs hold beyond the defaults', () => {
       }
     });
   }
-  it('the bugs survive other workloads too: D-B2 with INVALL, D-B6 in Ian\'s batch, D-B4 in the map workload', () => {
+  it('the bugs survive other workloads too: D-B2 with INVALL and with two LPIs, D-B6 in Ian\'s batch, D-B4 in the map workload', () => {
     for (const [v, params] of [['D-B2', { inv: 'invall' }], ['D-B2', { lpis: 2 }], ['D-B6', { workload: 'batch' }], ['D-B4', { workload: 'map' }]] as const) {
       expect(checkProgram(vits.program(v, 'sc', params), { mm: 'sc' }).properties.find((p) => p.id === 'D1')!.verdict).toBe('violated');
     }
