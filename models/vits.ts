@@ -55,7 +55,7 @@
  */
 import { defineModel, type BuildContext } from '../checker/model.ts';
 import { expectationTable } from '../checker/expectations.ts';
-import type { GhostArray, Loc, LocArray, ModelBuilder, Reg, ThreadBuilder } from '../checker/builder.ts';
+import type { GhostArray, GhostRef, Loc, LocArray, ModelBuilder, Reg, ThreadBuilder } from '../checker/builder.ts';
 import { and, or, type Term } from '../checker/term.ts';
 import { barrier } from './xen/barriers.ts';
 import { fullyOrdered, setBit, testAndClearBit } from './xen/bitops.ts';
@@ -112,41 +112,54 @@ const MAPTI = (lpi: number): ItsCommand => ({ op: GITS_CMD_MAPTI, lpi });
 const VARIANT_WORKLOAD: Readonly<Record<string, string>> = { 'D-B5': 'batch', 'D-B6': 'map' };
 
 /**
- * reconfigure: LPI 0 is mapped and disabled; vCPU0 enables it (then, in later rounds,
- *   toggles it), each time with INV 0 and SYNC.
- * map: LPI 0 is not mapped yet; the guest table is zeroed, and the host LPI Xen allocated
- *   for it is enabled (gic-v3-lpi.c). vCPU0 writes its configuration (disabled, with a
- *   priority, as Linux does at allocation), then queues MAPTI 0, INV 0, SYNC
- *   (protocols.md D-B6).
- * batch: Ian Campbell's example from the thread: commands queued, then two LPIs'
- *   configuration changed, then their INVs in the other order, then SYNC; here command A
- *   is MAPTI 1 (LPI 1 becomes mapped only when the queue is processed), LPI 0 is mapped.
+ * The guest's script, for `lpis` LPIs (L below):
+ * reconfigure: LPIs 0..L-1 are mapped and disabled; vCPU0 enables them (then, in later
+ *   rounds, toggles them), each time followed by their INVs and a SYNC.
+ * map: LPIs 0..L-1 are not mapped yet; the guest table is zeroed, and the host LPIs Xen
+ *   allocated for them are enabled (gic-v3-lpi.c). vCPU0 writes their configuration
+ *   (disabled, with a priority, as Linux does at allocation), then queues MAPTI, INV for
+ *   each, and SYNC (protocols.md D-B6).
+ * batch: Ian Campbell's example from the thread: commands queued, then the
+ *   configuration of several LPIs changed, then their INVs in the other order, then SYNC.
+ *   Command A is MAPTI L: LPI L is mapped only when the queue is processed; LPIs 0..L-1
+ *   are mapped and get enabled, LPI L gets configured (disabled).
+ * The other vCPUs issue INV 0 and SYNC.
  */
-function workload(name: string, rounds: number, invall: boolean): Workload {
+function workload(name: string, L: number, rounds: number, invall: boolean): Workload {
+  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  const invs = (lpis: readonly number[]): ItsCommand[] => lpis.map(INV).reverse();
+  const other: Batch = { before: [], writes: [], cmds: [INV(0), SYNC] };
   const shape = ((): Omit<Workload, 'configurer'> & { first: Batch } => {
     switch (name) {
       case 'reconfigure':
         return {
-          lpis: 1, mapped: [true], gcfg: [LPI_CFG_DISABLED], host: [LPI_CFG_DISABLED], pirq: [LPI_CFG_DISABLED],
-          first: { before: [], writes: [{ lpi: 0, value: LPI_CFG_ENABLED }], cmds: [INV(0), SYNC] },
-          other: { before: [], writes: [], cmds: [INV(0), SYNC] },
+          lpis: L, mapped: range(L).map(() => true), gcfg: range(L).map(() => LPI_CFG_DISABLED),
+          host: range(L).map(() => LPI_CFG_DISABLED), pirq: range(L).map(() => LPI_CFG_DISABLED),
+          first: { before: [], writes: range(L).map((lpi) => ({ lpi, value: LPI_CFG_ENABLED })), cmds: [...invs(range(L)), SYNC] },
+          other,
         };
       case 'map':
         return {
-          lpis: 1, mapped: [false], gcfg: [LPI_CFG_ZEROED], host: [LPI_CFG_ENABLED], pirq: [LPI_CFG_ZEROED],
-          first: { before: [], writes: [{ lpi: 0, value: LPI_CFG_DISABLED }], cmds: [MAPTI(0), INV(0), SYNC] },
-          other: { before: [], writes: [], cmds: [INV(0), SYNC] },
+          lpis: L, mapped: range(L).map(() => false), gcfg: range(L).map(() => LPI_CFG_ZEROED),
+          host: range(L).map(() => LPI_CFG_ENABLED), pirq: range(L).map(() => LPI_CFG_ZEROED),
+          first: {
+            before: [], writes: range(L).map((lpi) => ({ lpi, value: LPI_CFG_DISABLED })),
+            cmds: [...range(L).map(MAPTI), ...range(L).map(INV), SYNC],
+          },
+          other,
         };
       case 'batch':
         return {
-          lpis: 2, mapped: [true, false], gcfg: [LPI_CFG_DISABLED, LPI_CFG_ZEROED],
-          host: [LPI_CFG_DISABLED, LPI_CFG_ENABLED], pirq: [LPI_CFG_DISABLED, LPI_CFG_ZEROED],
+          lpis: L + 1, mapped: [...range(L).map(() => true), false],
+          gcfg: [...range(L).map(() => LPI_CFG_DISABLED), LPI_CFG_ZEROED],
+          host: [...range(L).map(() => LPI_CFG_DISABLED), LPI_CFG_ENABLED],
+          pirq: [...range(L).map(() => LPI_CFG_DISABLED), LPI_CFG_ZEROED],
           first: {
-            before: [MAPTI(1)],
-            writes: [{ lpi: 0, value: LPI_CFG_ENABLED }, { lpi: 1, value: LPI_CFG_DISABLED }],
-            cmds: [INV(1), INV(0), SYNC],
+            before: [MAPTI(L)],
+            writes: [...range(L).map((lpi) => ({ lpi, value: LPI_CFG_ENABLED })), { lpi: L, value: LPI_CFG_DISABLED }],
+            cmds: [...invs(range(L + 1)), SYNC],
           },
-          other: { before: [], writes: [], cmds: [INV(0), SYNC] },
+          other,
         };
       default:
         throw new Error(`unknown workload '${name}'`);
@@ -155,9 +168,9 @@ function workload(name: string, rounds: number, invall: boolean): Workload {
   const later = (r: number): Batch => ({
     before: [],
     writes: shape.first.writes.map((w) => ({ lpi: w.lpi, value: r % 2 === 0 ? w.value : flip(w.value) })),
-    cmds: [...shape.first.writes.map((w) => INV(w.lpi)).reverse(), SYNC],
+    cmds: [...invs(shape.first.writes.map((w) => w.lpi)), SYNC],
   });
-  const batches = [shape.first, ...Array.from({ length: rounds - 1 }, (_, i) => later(i + 1))];
+  const batches = [shape.first, ...range(rounds - 1).map((i) => later(i + 1))];
   const withInvall = (b: Batch): Batch => {
     if (!invall) return b;
     const cmds: ItsCommand[] = [];
@@ -191,6 +204,7 @@ export default defineModel({
     'Linux drivers/irqchip/irq-gic-v3-its.c (lpi_write_config, its_send_single_command, its_wait_for_range_completion)',
   ],
   params: {
+    lpis: { kind: 'int', default: 1, min: 1, max: 3, description: 'LPIs vCPU0 configures (batch adds the one its MAPTI maps)' },
     vcpus: { kind: 'int', default: 2, min: 1, max: 3, description: 'guest vCPUs: vCPU0 writes the configuration, the others issue INV + SYNC for the same LPI' },
     rounds: { kind: 'int', default: 1, min: 1, max: 3, description: 'how many times vCPU0 (re)writes the configuration, each time followed by INV and SYNC' },
     workload: {
@@ -228,7 +242,7 @@ export default defineModel({
   build(m, ctx) {
     const design = DESIGN[ctx.variant];
     const wname = ctx.choice('workload') === 'variant' ? VARIANT_WORKLOAD[ctx.variant] ?? 'reconfigure' : ctx.choice('workload');
-    const w = workload(wname, ctx.int('rounds'), ctx.choice('inv') === 'invall');
+    const w = workload(wname, ctx.int('lpis'), ctx.int('rounds'), ctx.choice('inv') === 'invall');
     const vcpus = ctx.int('vcpus');
     const batches = (v: number): readonly Batch[] => (v === 0 ? w.configurer : [w.other]);
     const guestCmds = Array.from({ length: vcpus }, (_, v) => batches(v)).flat().reduce((n, b) => n + b.before.length + b.cmds.length, 0);
@@ -244,13 +258,13 @@ export default defineModel({
     // D1: a promise made when G saw CREADR pass its SYNC must hold until G writes again.
     const effective = (n: number): Term => (its ? m.regOf(its.cache[n]) : m.mem(s.pirq!.at(n)));
     m.invariant('D1', and(...Array.from({ length: w.lpis }, (_, n) =>
-      or(s.promised.at(n).eq(0), effective(n).eq(s.last.at(n))))));
+      or(s.promised.at(n).eq(0), effective(n).eq(s.last[n])))));
     // D2 (liveness): in every workload here each configuration write is followed by an INV
     // (or an INVALL) covering it, so "after any INV" covers every write, and D2 says that
     // the effective configuration of every LPI keeps coming back to the last value G wrote:
     // □◇(effective == last) on every fair run (a run that stops must stop there). A design
     // that loses a write for good (D-B6's dropped write to an unmapped LPI) violates it.
-    m.alwaysEventually('D2', and(...Array.from({ length: w.lpis }, (_, n) => effective(n).eq(s.last.at(n)))));
+    m.alwaysEventually('D2', and(...Array.from({ length: w.lpis }, (_, n) => effective(n).eq(s.last[n]))));
     // D3: every command CREADR has passed has taken effect; for a SYNC in the trapping
     // designs that means the physical ITS retired a SYNC Xen sent for it.
     const creadr = m.mem(s.queue.creadr);
@@ -268,7 +282,6 @@ export default defineModel({
 
 interface State {
   readonly lpis: number;
-  readonly initialGcfg: readonly number[];
   /** the guest's LPI configuration table (guest memory; in D-B1 the table the ITS reads) */
   readonly gcfg: LocArray;
   /** the guest's command queue: guest memory, with CWRITER/CREADR as Xen's shadow its->cwriter/creadr (or the physical registers in D-B1) */
@@ -287,7 +300,7 @@ interface State {
   /** D-lazy: Ian's dirty bitmap, bit n for LPI n */
   readonly dirty: Loc | null;
   /** ghosts: the last value G wrote per LPI, and whether a SYNC promised it */
-  readonly last: GhostArray;
+  readonly last: readonly GhostRef[];
   readonly promised: GhostArray;
   /** ghost per guest queue position: the command has taken effect (D3) */
   readonly effect: GhostArray;
@@ -302,7 +315,6 @@ function declareState(m: ModelBuilder, design: Design, w: Workload, guestCmds: n
   const host = trapping ? declareHostIts(m, declareItsQueue(m, 'pits', hostCmds, w.lpis)) : null;
   return {
     lpis: w.lpis,
-    initialGcfg: w.gcfg,
     gcfg: m.array('gcfg', w.lpis, w.gcfg, { values: LPI_CFG_NAMES }),
     queue: declareItsQueue(m, virtual ? 'vits' : 'its', guestCmds, w.lpis),
     guestLock: m.shared('guest.its_lock', 0, { values: SPINLOCK_NAMES }),
@@ -313,7 +325,8 @@ function declareState(m: ModelBuilder, design: Design, w: Workload, guestCmds: n
     hcfg: trapping ? m.array('hcfg', w.lpis, w.host, { values: LPI_CFG_NAMES }) : null,
     host,
     dirty: design === 'lazy' ? m.shared('lazy.dirty', 0) : null,
-    last: m.ghostArray('G.last_written', w.lpis, 0, { values: LPI_CFG_NAMES }),
+    // the table's initial contents count as the last values written
+    last: w.gcfg.map((v, n) => m.ghost(`G.last_written[${n}]`, v, { values: LPI_CFG_NAMES })),
     promised: m.ghostArray('G.promised', w.lpis, 0),
     effect: m.ghostArray('cmd.taken_effect', guestCmds, 0),
     syncSentAt: trapping ? m.ghostArray('cmd.psync_at', guestCmds, 0) : null,
@@ -346,8 +359,6 @@ function vcpu(m: ModelBuilder, ctx: BuildContext, design: Design, s: State, v: n
       cmd: t.reg('command', 0, { values: itsCmdNames(s.lpis) }), cfg: t.reg('property', 0, { values: LPI_CFG_NAMES }),
       isMapped: t.reg('mapped', 0), bit: t.reg('was_dirty', 0), pos: t.reg('host_pos', 0),
     };
-    // the table's initial contents count as the last values written
-    if (v === 0) s.initialGcfg.forEach((x, n) => t.setGhost(s.last.at(n), x));
     for (const b of batches) {
       const inside = b.before.length > 0;
       if (!inside) for (const x of b.writes) tableWrite(t, ctx, design, s, regs, x);
@@ -396,12 +407,12 @@ function tableWrite(t: ThreadBuilder, ctx: BuildContext, design: Design, s: Stat
   const value = LPI_CFG_NAMES[x.value];
   if (design === 'now' || design === 'direct') {
     t.store(s.gcfg.at(x.lpi), x.value, { note: `lpi_write_config: LPI ${x.lpi} := ${value}` });
-    t.setGhost(s.last.at(x.lpi), x.value);
+    t.setGhost(s.last[x.lpi], x.value);
     t.setGhost(s.promised.at(x.lpi), 0);
   } else {
     // The property table is write-protected in stage 2: the store traps and Xen emulates it.
     t.atomic(() => {
-      t.setGhost(s.last.at(x.lpi), x.value);
+      t.setGhost(s.last[x.lpi], x.value);
       t.setGhost(s.promised.at(x.lpi), 0);
       t.store(s.gcfg.at(x.lpi), x.value);
       t.load(regs.isMapped, s.mapped!.at(x.lpi));

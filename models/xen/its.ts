@@ -27,7 +27,8 @@
  *    see.
  *
  * The ITS is an in-order agent: its reads are acquire loads and its CREADR update a
- * release store, which costs nothing under SC and TSO and keeps a weak memory model from
+ * release exchange (its own register, written in place rather than through a CPU's store
+ * buffer), which costs nothing under SC and TSO and keeps a weak memory model from
  * reordering a device's accesses the way it may reorder a CPU's.
  *
  * Command encoding (`itsCmd`): opcode + 8 × LPI. Configuration values are abstract:
@@ -189,7 +190,8 @@ export function itsAgent(m: ModelBuilder, o: ItsAgentOptions): ItsAgent {
         // MAPTI maps an event to an LPI; it does not touch the configuration cache.
         t.if(and(op.ne(GITS_CMD_INV), op.ne(GITS_CMD_INVALL), op.ne(GITS_CMD_SYNC), op.ne(GITS_CMD_MAPTI)), () => t.goto('stalled'));
         t.assign(creadr, creadr.add(1));
-        t.store(queue.creadr, creadr, { order: 'release', note: 'command executed: advance CREADR' });
+        // CREADR is the ITS's own register: written in place, never behind a CPU's store buffer
+        t.xchg(null, queue.creadr, creadr, { order: 'release', note: 'command executed: advance CREADR' });
         if (o.retired) t.setGhost(o.retired.at(creadr.sub(1)), 1);
         t.assign(cmd, 0);
         t.assign(cwriter, 0);
