@@ -13,11 +13,19 @@ import { collisionProbability } from './explore/fingerprint.ts';
 import { overallVerdict, type PropertyResult, type Result } from './result.ts';
 
 export const DEFAULT_BUFFER = 8;
+/**
+ * ARMv8: promises outstanding at once, over all threads. One is enough for the load-
+ * buffering and write-reordering shapes (LB, 2+2W, S, MP with an unordered writer: one
+ * thread promises, the others run in order); each more multiplies the states.
+ */
+export const DEFAULT_PROMISES = 1;
 
 export interface CheckOptions {
   readonly mm: MemoryModelName;
-  /** store-buffer capacity (default 4) */
+  /** store-buffer capacity (TSO, PSO) or writes kept in memory (ARMv8) (default DEFAULT_BUFFER) */
   readonly buffer?: number;
+  /** ARMv8: promises outstanding at once, over all threads (default DEFAULT_PROMISES) */
+  readonly promises?: number;
   readonly maxStates?: number;
   readonly timeoutSeconds?: number;
   readonly exact?: boolean;
@@ -37,21 +45,23 @@ export interface Prepared {
 }
 
 /** Compiles a program for a memory model (exported for tests and tools that drive the search themselves). */
-export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFAULT_BUFFER): Prepared {
+export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFAULT_BUFFER, promises = DEFAULT_PROMISES): Prepared {
   const info = memoryModelInfo(mmName);
   if (!info) throw usageError(`memory model '${mmName}' is not implemented yet`);
   if (!Number.isInteger(buffer) || buffer < 1) throw usageError(`--buffer must be a positive integer, got ${buffer}`);
+  if (!Number.isInteger(promises) || promises < 0) throw usageError(`--promises must be a non-negative integer, got ${promises}`);
   // The memory model's size depends on the layout before its own area.
-  const probe = info.create(layoutFor(program, 0), { buffer });
+  const probe = info.create(layoutFor(program, 0), { buffer, promises });
   const cp = compileProgram(program, probe.size);
-  const mm = info.create(cp.layout, { buffer });
+  const mm = info.create(cp.layout, { buffer, promises });
   return { cp, mm };
 }
 
 export function checkProgram(program: Program, opts: CheckOptions): Result {
   const info = memoryModelInfo(opts.mm);
   const buffer = opts.buffer ?? DEFAULT_BUFFER;
-  const { cp, mm } = prepare(program, opts.mm, buffer);
+  const promises = opts.promises ?? DEFAULT_PROMISES;
+  const { cp, mm } = prepare(program, opts.mm, buffer, promises);
   let checked: Set<number> | undefined;
   if (opts.properties && opts.properties.length > 0) {
     checked = new Set();
@@ -102,6 +112,8 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       timeoutSeconds: opts.timeoutSeconds ?? null,
       buffer: info?.buffered ? buffer : null,
       bufferReached: mm.bufferFullHits > 0,
+      promises: mm.promises !== null ? promises : null,
+      promisesReached: mm.promises !== null && mm.promises.boundHits > 0,
       mode: opts.exact ? 'exact' : 'fingerprint',
       collisionProbability: opts.exact ? null : collisionProbability(outcome.states, outcome.transitions),
     },

@@ -89,6 +89,11 @@ export class CompiledInstr {
   depData: Int32Array = EMPTY;
   depCtrl: Int32Array = EMPTY;
   depSources: Int32Array = EMPTY;
+  /** those of the above read only in an `ite` condition (aarch64.cat's pick dependencies) */
+  depAddrPick: Int32Array = EMPTY;
+  depDataPick: Int32Array = EMPTY;
+  depCtrlPick: Int32Array = EMPTY;
+  depSourcesPick: Int32Array = EMPTY;
   constructor(readonly ir: Instr, readonly pc: number) {}
 }
 
@@ -171,8 +176,9 @@ export function layoutFor(program: Program, mmSize: number): Layout {
     ghostLocBase.push(g);
     for (let i = 0; i < gh.size; i++, g++) { ghostLoc[g] = gi; ghostIndex[g] = i; }
   });
+  const ends = program.threads.map((t) => t.code.length);
   return {
-    threads, regBase, memBase, cells, ghostBase, ghostCells, mmBase, mmSize,
+    threads, ends, regBase, memBase, cells, ghostBase, ghostCells, mmBase, mmSize,
     size: mmBase + mmSize, cellLoc, cellIndex, locBase, ghostLoc, ghostIndex, ghostLocBase,
   };
 }
@@ -384,6 +390,10 @@ function compileInstr(ins: Instr, pc: number, cx: ExprContext, propIndex: Map<st
   c.depData = abs(deps.data);
   c.depCtrl = abs(deps.ctrl);
   c.depSources = abs(deps.sources);
+  c.depAddrPick = abs(deps.pickAddr);
+  c.depDataPick = abs(deps.pickData);
+  c.depCtrlPick = abs(deps.pickCtrl);
+  c.depSourcesPick = abs(deps.pickSources);
   return c;
 }
 

@@ -101,14 +101,16 @@ export default defineModel({
     const pending = m.array('evtchn.pending', N, 0);
     /** _VPF_blocked_in_xen of each vCPU (bit 0 of its pause_flags) */
     const blocked = m.array('vcpu.blocked_in_xen', N, 0);
-    /** what Xen wrote into each slot for the request it last published (ghost: for A1) */
-    const published: Published = {
-      addr: m.ghostArray('published.addr', N, 0),
-      dir: m.ghostArray('published.dir', N, 0, { values: IOREQ_DIR_NAMES }),
-      data: m.ghostArray('published.data', N, 0),
-    };
-    const xen = Array.from({ length: N }, (_, v) => xenThread(m, ctx, v, slots, pending, blocked, published));
-    deviceModel(m, ctx, slots, pending, blocked, published);
+    /**
+     * How many requests the device model has taken from each slot (ghost: for A1). Its k-th
+     * request from slot v is Xen's request k, whose payload is known, so A1 compares what the
+     * device model read with that, in the device model's own program order. (A ghost that
+     * Xen set when it publishes would not do under ARMv8: Xen may promise its READY store,
+     * and the device model may read it, before Xen executes its earlier ghost update.)
+     */
+    const served = m.ghostArray('dm.served', N, 0);
+    const xen = Array.from({ length: N }, (_, v) => xenThread(m, ctx, v, slots, pending, blocked));
+    deviceModel(m, ctx, slots, pending, blocked, served);
 
     // A4 in its safety form (protocols.md §A.3): a deadlock in which some vCPU is
     // descheduled in Xen while its slot already holds the response.
@@ -118,13 +120,11 @@ export default defineModel({
 });
 
 type Slots = ReturnType<typeof declareIoreqSlots>;
-interface Published { readonly addr: GhostArray; readonly dir: GhostArray; readonly data: GhostArray }
 
 /** Xen acting for vCPU v: K times, trap → ioreq_send → (descheduled) → wait_for_io → completion. */
 function xenThread(
   m: ModelBuilder, ctx: BuildContext, v: number, slots: Slots,
   pending: LocArray, blocked: LocArray,
-  published: Published,
 ): { thread: ThreadBuilder; sleeps: string[] } {
   const { variant, mm } = ctx;
   const K = ctx.int('requests');
@@ -150,9 +150,6 @@ function xenThread(
       t.store(state, STATE_IOREQ_NONE, { note: `request ${k}: write the slot (state NONE, *p = *proto_p)` });
       if (variant !== 'A-B6') prepareWaitOnXenEventChannel(t, mm, blocked.at(v), { noMb: variant === 'A-B4' });
       t.store(state, STATE_IOREQ_READY, { note: `request ${k}: publish READY` });
-      t.setGhost(published.addr.at(v), addr);
-      t.setGhost(published.dir.at(v), dir);
-      t.setGhost(published.data.at(v), dir === IOREQ_WRITE ? WVAL(addr) : 0);
       notify(t, mm, pending.at(v), { note: `request ${k}: notify_via_xen_event_channel` });
       if (variant === 'A-B6') {
         // the bug: block only now, and deschedule without re-checking the state
@@ -215,10 +212,12 @@ function xenThread(
 function deviceModel(
   m: ModelBuilder, ctx: BuildContext, slots: Slots,
   pending: LocArray, blocked: LocArray,
-  published: Published,
+  served: GhostArray,
 ): ThreadBuilder {
   const { variant, mm } = ctx;
   const N = ctx.int('vcpus');
+  const K = ctx.int('requests');
+  const mode = ctx.choice('dir');
   return m.thread('DM', { actor: 'device model' }, (t) => {
     const port = t.reg('port', 0);
     const s = t.reg('state', 0, { values: IOREQ_STATE_NAMES });
@@ -249,10 +248,14 @@ function deviceModel(
     t.load(addr, slots.addr.at(port), { note: 'copy the request (addr)' });
     t.load(dir, slots.dir.at(port), { note: 'copy the request (dir)' });
     t.load(data, slots.data.at(port), { note: 'copy the request (data)' });
-    // A1: the payload is the one Xen wrote for the request it published on this slot
-    t.assert(addr.eq(published.addr.at(port)), 'A1', 'the device model read a request address that Xen did not write for the request it published');
-    t.assert(dir.eq(published.dir.at(port)), 'A1', 'the device model read a direction that Xen did not write for the request it published');
-    t.assert(dir.eq(IOREQ_READ).or(data.eq(published.data.at(port))), 'A1', 'the device model read write data that Xen did not write for the request it published');
+    // A1: the payload is the one Xen wrote for this request (request k = served[port] of slot port)
+    const k = served.at(port);
+    const wantAddr = port.mul(K).add(k).add(1);
+    const wantDir = mode === 'read' ? IOREQ_READ : mode === 'write' ? IOREQ_WRITE : port.add(k).mod(2);
+    t.assert(addr.eq(wantAddr), 'A1', 'the device model read a request address that Xen did not write for this request');
+    t.assert(dir.eq(wantDir), 'A1', 'the device model read a direction that Xen did not write for this request');
+    t.assert(dir.eq(IOREQ_READ).or(data.eq(wantAddr.add(100))), 'A1', 'the device model read write data that Xen did not write for this request');
+    t.setGhost(served.at(port), k.add(1));
     if (variant === 'A-B7') barrier(t, mm, 'xen_wmb', { note: 'only a store barrier after copying the request' });
     else barrier(t, mm, 'xen_rmb', { note: 'DMB ISHLD: payload loads before the response stores' });
     t.if(dir.eq(IOREQ_READ), () => {

@@ -18,7 +18,12 @@ const VERDICT_WORD: Record<Verdict, string> = { holds: 'holds', violated: 'VIOLA
 export function renderBounds(r: Pick<Result, 'states' | 'transitions' | 'depth' | 'seconds' | 'bounds' | 'stopReason'>): string {
   const b: Bounds = r.bounds;
   const parts = [`${num(r.states)} states`, `${num(r.transitions)} transitions`, `depth ${r.depth}`, `${secs(r.seconds)} s`];
-  if (b.buffer !== null) parts.push(`store buffers ≤ ${b.buffer} entries (${b.bufferReached ? 'full at times: verdicts hold for buffers this deep only' : 'never full'})`);
+  if (b.buffer !== null && b.promises !== null) {
+    parts.push(`memory ≤ ${b.buffer} writes in flight (${b.bufferReached ? 'full at times: verdicts hold for this many only' : 'never full'})`);
+    parts.push(`≤ ${b.promises} promise${b.promises === 1 ? '' : 's'} outstanding (${b.promisesReached ? 'reached: a thread could have promised more; verdicts hold for this many only' : 'never limiting'})`);
+  } else if (b.buffer !== null) {
+    parts.push(`store buffers ≤ ${b.buffer} entries (${b.bufferReached ? 'full at times: verdicts hold for buffers this deep only' : 'never full'})`);
+  }
   parts.push(b.mode === 'exact' ? 'exact state storage' : `64-bit fingerprints, P(missed state) ≈ ${(b.collisionProbability ?? 0).toExponential(1)}`);
   if (b.maxStates !== null) parts.push(`max ${num(b.maxStates)} states`);
   if (b.timeoutSeconds !== null) parts.push(`timeout ${b.timeoutSeconds} s`);

@@ -19,7 +19,8 @@ import {
   fault, rmwResult, RUNTIME_ERROR_ID,
   type CompiledProgram, type CompiledThread,
 } from '../compile.ts';
-import type { MemoryModel, MemoryTracer } from '../memory/model.ts';
+import type { DependencyTracking, MemoryModel, MemoryTracer } from '../memory/model.ts';
+import { Certification } from './certification.ts';
 
 /**
  * Receives the outcomes of one expansion, in a fixed order (the order replay relies on).
@@ -42,8 +43,18 @@ export interface StepTracer extends MemoryTracer {
   /** thread `t` executed the instruction at `pc` */
   instr(t: number, pc: number): void;
   fence(t: number, kind: number): void;
-  /** a step of the memory model on behalf of thread `t` (a flush) */
+  /** a step of the memory model on behalf of thread `t` (a flush, a promise) */
   internal(t: number): void;
+}
+
+export interface GeneratorOptions {
+  /** indices of the properties whose assertions are checked (default: all) */
+  readonly checked?: ReadonlySet<number> | undefined;
+  /**
+   * A generator that runs threads alone, for certifying promises: it makes no promises
+   * and certifies nothing itself.
+   */
+  readonly solo?: boolean;
 }
 
 /**
@@ -62,14 +73,21 @@ export class SuccessorGenerator {
   private readonly runtimeError: number;
   /** during initial-state construction: continue with the next thread instead of emitting */
   private initMode = false;
+  /** the model's register dependency tracking, or null (SC, TSO, PSO) */
+  private readonly deps: DependencyTracking | null;
+  /** under a model with promises: certifies successors and generates promise steps */
+  private readonly certification: Certification | null;
   tracer: StepTracer | null = null;
 
-  constructor(readonly cp: CompiledProgram, readonly mm: MemoryModel, checkedProperties?: ReadonlySet<number>) {
+  constructor(readonly cp: CompiledProgram, readonly mm: MemoryModel, opts: GeneratorOptions = {}) {
     this.threads = cp.threads;
     this.size = cp.layout.size;
     this.checked = new Uint8Array(cp.properties.length);
-    for (const p of cp.properties) this.checked[p.index] = checkedProperties === undefined || checkedProperties.has(p.index) ? 1 : 0;
+    const checked = opts.checked;
+    for (const p of cp.properties) this.checked[p.index] = checked === undefined || checked.has(p.index) ? 1 : 0;
     this.runtimeError = cp.properties.find((p) => p.id === RUNTIME_ERROR_ID)!.index;
+    this.deps = mm.dependencies;
+    this.certification = mm.promises !== null && !opts.solo ? new Certification(cp, mm.promises, (solo) => new SuccessorGenerator(cp, solo, { solo: true, checked: new Set() })) : null;
   }
 
   /** Report every initial state: the declared initial values, with each thread's leading local code run. */
@@ -119,6 +137,26 @@ export class SuccessorGenerator {
       this.sink.state(s, threads.length + on);
       if (tr !== null) tr.reset(m);
     }
+    if (this.certification !== null) this.certification.promiseSteps(cur, this.copy(cur, 0), this.sink, this.tracer);
+  }
+
+  /**
+   * Report the successors of `cur` by a step of thread `t` alone (no memory-model steps):
+   * how certification runs a thread on its own.
+   */
+  generateThread(cur: Int32Array, t: number, sink: SuccessorSink): void {
+    this.sink = sink;
+    const pc = cur[t];
+    if (pc !== this.threads[t].end) this.visible(cur, t, pc, 0);
+  }
+
+  /**
+   * Report the state reached by running thread `t`'s local code from its current pc (in
+   * the middle of a step, e.g. just after an assertion) up to its next visible instruction.
+   */
+  continueLocal(cur: Int32Array, t: number, sink: SuccessorSink): void {
+    this.sink = sink;
+    this.local(this.copy(cur, 0), t, 1);
   }
 
   private copy(src: Int32Array, d: number): Int32Array {
@@ -140,10 +178,10 @@ export class SuccessorGenerator {
       case OP_LOAD: {
         const cell = ins.addr(src);
         if (cell < 0) { this.faulted(src, m, t); return; }
-        const n = mm.loadCount(src, t, cell, ins.order);
+        const n = mm.loadCount(src, t, cell, ins.order, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          s[ins.dst] = mm.load(s, t, cell, ins.order, k);
+          s[ins.dst] = mm.load(s, t, cell, ins.order, k, ins);
           s[t] = pc + 1;
           this.local(s, t, d + 1);
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
@@ -154,10 +192,10 @@ export class SuccessorGenerator {
         const cell = ins.addr(src);
         const v = ins.value(src);
         if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
-        const n = mm.storeCount(src, t, cell, ins.order);
+        const n = mm.storeCount(src, t, cell, ins.order, v, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          mm.store(s, t, cell, v, ins.order, k);
+          mm.store(s, t, cell, v, ins.order, k, ins);
           s[t] = pc + 1;
           this.local(s, t, d + 1);
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
@@ -170,19 +208,37 @@ export class SuccessorGenerator {
         const operand = ins.value(src);
         const expected = ins.hasExpected ? ins.expected(src) : 0;
         if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
-        const n = mm.rmwCount(src, t, cell, ins.order);
+        const n = mm.rmwCount(src, t, cell, ins.order, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          const old = mm.rmwRead(s, t, cell, ins.order, k);
+          const old = mm.rmwRead(s, t, cell, ins.order, k, ins);
           if (ins.dst >= 0) s[ins.dst] = old;
           if (ins.op === OP_AWAIT_RMW && ins.cond(s) === 0) {
             if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
             continue;
           }
           const nv = rmwResult(ins.kind, old, operand, expected);
-          if (nv !== null) mm.rmwWrite(s, t, cell, ins.order, nv);
-          s[t] = pc + 1;
-          this.local(s, t, d + 1);
+          if (nv === null) {
+            s[t] = pc + 1;
+            this.local(s, t, d + 1);
+          } else {
+            const w = mm.rmwWriteCount(s, t, cell, ins.order, nv, ins);
+            if (w === 1) {
+              mm.rmwWrite(s, t, cell, ins.order, nv, 0, ins);
+              s[t] = pc + 1;
+              this.local(s, t, d + 1);
+            } else {
+              // several places for the write (a promise it may fulfil): one copy each
+              const mk = tr !== null ? tr.mark() : 0;
+              for (let j = 0; j < w; j++) {
+                const s2 = this.copy(s, d + 1);
+                mm.rmwWrite(s2, t, cell, ins.order, nv, j, ins);
+                s2[t] = pc + 1;
+                this.local(s2, t, d + 2);
+                if (tr !== null) tr.reset(mk);
+              }
+            }
+          }
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
         }
         break;
@@ -202,10 +258,10 @@ export class SuccessorGenerator {
       case OP_AWAIT_LOAD: {
         const cell = ins.addr(src);
         if (cell < 0) { this.faulted(src, m, t); return; }
-        const n = mm.loadCount(src, t, cell, ins.order);
+        const n = mm.loadCount(src, t, cell, ins.order, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          s[ins.dst] = mm.load(s, t, cell, ins.order, k);
+          s[ins.dst] = mm.load(s, t, cell, ins.order, k, ins);
           if (ins.cond(s) !== 0) {
             s[t] = pc + 1;
             this.local(s, t, d + 1);
@@ -225,6 +281,7 @@ export class SuccessorGenerator {
       case OP_ATOMIC_BEGIN: {
         if (!mm.atomicEnabled(src, t)) break;
         const s = this.copy(src, d);
+        mm.atomicBegin(s, t);
         s[t] = pc + 1;
         this.atomic(s, t, d + 1);
         break;
@@ -251,6 +308,7 @@ export class SuccessorGenerator {
     const code = th.code;
     const end = th.end;
     const tr = this.tracer;
+    const deps = this.deps;
     let steps = 0;
     for (;;) {
       const pc = s[t];
@@ -261,6 +319,7 @@ export class SuccessorGenerator {
       switch (ins.op) {
         case OP_ASSIGN:
           s[ins.dst] = ins.value(s);
+          if (deps !== null) deps.assign(s, t, ins);
           s[t] = pc + 1;
           break;
         case OP_SET_GHOST: {
@@ -271,6 +330,7 @@ export class SuccessorGenerator {
           break;
         }
         case OP_BRANCH:
+          if (deps !== null) deps.branch(s, t, ins);
           s[t] = ins.cond(s) !== 0 ? ins.target : pc + 1;
           break;
         case OP_JUMP:
@@ -281,6 +341,7 @@ export class SuccessorGenerator {
           for (let v = ins.min; v <= ins.max; v++) {
             const s2 = this.copy(s, d);
             s2[ins.dst] = v;
+            if (deps !== null) deps.assign(s2, t, ins);
             s2[t] = pc + 1;
             this.local(s2, t, d + 1);
             if (tr !== null) tr.reset(m);
@@ -289,6 +350,9 @@ export class SuccessorGenerator {
         }
         case OP_ASSERT:
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
+            // With promises outstanding, the failure is real only if the thread can go on
+            // to fulfil them (the assertion itself is instrumentation, not code).
+            if (this.certification !== null && !this.certification.admitsFrom(s, t, pc + 1)) return;
             const a = ins.ir as { message: string };
             this.sink.violation(s, ins.property, a.message, t);
             return;
@@ -306,7 +370,7 @@ export class SuccessorGenerator {
       }
     }
     if (this.initMode) this.initThread(s, t + 1, d);
-    else this.sink.state(s, t);
+    else if (this.certification === null || this.certification.admits(s, t)) this.sink.state(s, t);
   }
 
   /** Run an atomic block's body on `s` (owned) as part of one step, then the local code after it. */
@@ -315,6 +379,7 @@ export class SuccessorGenerator {
     const code = th.code;
     const mm = this.mm;
     const tr = this.tracer;
+    const deps = this.deps;
     let steps = 0;
     for (;;) {
       const pc = s[t];
@@ -322,6 +387,7 @@ export class SuccessorGenerator {
       if (tr !== null) tr.instr(t, pc);
       switch (ins.op) {
         case OP_ATOMIC_END:
+          mm.atomicEnd(s, t);
           s[t] = pc + 1;
           this.local(s, t, d);
           return;
@@ -329,7 +395,7 @@ export class SuccessorGenerator {
         case OP_AWAIT_LOAD: {
           const cell = ins.addr(s);
           if (cell < 0) { this.reportFault(s, t); return; }
-          s[ins.dst] = mm.atomicLoad(s, t, cell);
+          s[ins.dst] = mm.atomicLoad(s, t, cell, ins);
           if (ins.op === OP_AWAIT_LOAD && ins.cond(s) === 0) return;
           s[t] = pc + 1;
           break;
@@ -338,7 +404,7 @@ export class SuccessorGenerator {
           const cell = ins.addr(s);
           const v = ins.value(s);
           if (cell < 0 || fault.message !== '') { this.reportFault(s, t); return; }
-          mm.atomicStore(s, t, cell, v);
+          mm.atomicStore(s, t, cell, v, ins);
           s[t] = pc + 1;
           break;
         }
@@ -348,11 +414,11 @@ export class SuccessorGenerator {
           const operand = ins.value(s);
           const expected = ins.hasExpected ? ins.expected(s) : 0;
           if (cell < 0 || fault.message !== '') { this.reportFault(s, t); return; }
-          const old = mm.atomicLoad(s, t, cell);
+          const old = mm.atomicLoad(s, t, cell, ins);
           if (ins.dst >= 0) s[ins.dst] = old;
           if (ins.op === OP_AWAIT_RMW && ins.cond(s) === 0) return;
           const nv = rmwResult(ins.kind, old, operand, expected);
-          if (nv !== null) mm.atomicStore(s, t, cell, nv);
+          if (nv !== null) mm.atomicStore(s, t, cell, nv, ins);
           s[t] = pc + 1;
           break;
         }
@@ -366,6 +432,7 @@ export class SuccessorGenerator {
           break;
         case OP_ASSIGN:
           s[ins.dst] = ins.value(s);
+          if (deps !== null) deps.assign(s, t, ins);
           s[t] = pc + 1;
           break;
         case OP_SET_GHOST: {
@@ -376,6 +443,7 @@ export class SuccessorGenerator {
           break;
         }
         case OP_BRANCH:
+          if (deps !== null) deps.branch(s, t, ins);
           s[t] = ins.cond(s) !== 0 ? ins.target : pc + 1;
           break;
         case OP_JUMP:
@@ -386,6 +454,7 @@ export class SuccessorGenerator {
           for (let v = ins.min; v <= ins.max; v++) {
             const s2 = this.copy(s, d);
             s2[ins.dst] = v;
+            if (deps !== null) deps.assign(s2, t, ins);
             s2[t] = pc + 1;
             this.atomic(s2, t, d + 1);
             if (tr !== null) tr.reset(m);
@@ -420,6 +489,10 @@ export class SuccessorGenerator {
   private reportFault(s: Int32Array, t: number): void {
     const message = fault.message;
     fault.message = '';
+    // A thread that faults with promises outstanding never fulfils them: not an execution.
+    // (If the fault is real, an execution reaches it without promising the faulting
+    // thread's later writes, since they never happen.)
+    if (this.certification !== null && this.mm.promises!.outstanding(s, t) > 0) return;
     if (this.checked[this.runtimeError] === 1) this.sink.violation(s, this.runtimeError, message, t);
   }
 }

@@ -8,6 +8,9 @@ import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model
 export class SequentialConsistency implements MemoryModel {
   readonly name = 'sc' as const;
   readonly size = 0;
+  readonly internalStep = 'memory';
+  readonly dependencies = null;
+  readonly promises = null;
   tracer: MemoryTracer | null = null;
   bufferFullHits = 0;
   private readonly mem: number;
@@ -33,12 +36,15 @@ export class SequentialConsistency implements MemoryModel {
 
   rmwCount(): number { return 1; }
   rmwRead(s: Int32Array, t: number, cell: number): number { return this.load(s, t, cell); }
+  rmwWriteCount(): number { return 1; }
   rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void { this.store(s, t, cell, value); }
 
   fenceCount(): number { return 1; }
   fence(): void {}
 
   atomicEnabled(): boolean { return true; }
+  atomicBegin(): void {}
+  atomicEnd(): void {}
   atomicLoad(s: Int32Array, t: number, cell: number): number { return this.load(s, t, cell); }
   atomicStore(s: Int32Array, t: number, cell: number, value: number): void { this.store(s, t, cell, value); }
 

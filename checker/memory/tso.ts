@@ -27,6 +27,9 @@ import { FENCE_FULL } from './model.ts';
 export class TotalStoreOrder implements MemoryModel {
   readonly name = 'tso' as const;
   readonly size: number;
+  readonly internalStep = 'store buffer';
+  readonly dependencies = null;
+  readonly promises = null;
   tracer: MemoryTracer | null = null;
   bufferFullHits = 0;
   private readonly mem: number;
@@ -85,6 +88,8 @@ export class TotalStoreOrder implements MemoryModel {
     return v;
   }
 
+  rmwWriteCount(): number { return 1; }
+
   rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void {
     s[this.mem + cell] = value;
     if (this.tracer) this.tracer.write(t, cell, value, true);
@@ -100,6 +105,9 @@ export class TotalStoreOrder implements MemoryModel {
   atomicEnabled(s: Int32Array, t: number): boolean {
     return s[this.base + t * this.stride] === 0;
   }
+
+  atomicBegin(): void {}
+  atomicEnd(): void {}
 
   atomicLoad(s: Int32Array, t: number, cell: number): number {
     return this.rmwRead(s, t, cell);
