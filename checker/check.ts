@@ -50,11 +50,18 @@ export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFA
   if (!info) throw usageError(`memory model '${mmName}' is not implemented yet`);
   if (!Number.isInteger(buffer) || buffer < 1) throw usageError(`--buffer must be a positive integer, got ${buffer}`);
   if (!Number.isInteger(promises) || promises < 0) throw usageError(`--promises must be a non-negative integer, got ${promises}`);
+  const opts = { buffer, promises, exclusives: hasExclusives(program) };
   // The memory model's size depends on the layout before its own area.
-  const probe = info.create(layoutFor(program, 0), { buffer, promises });
+  const probe = info.create(layoutFor(program, 0), opts);
   const cp = compileProgram(program, probe.size);
-  const mm = info.create(cp.layout, { buffer, promises });
+  const mm = info.create(cp.layout, opts);
+  mm.bind?.(cp);
   return { cp, mm };
+}
+
+/** Whether any thread uses exclusives: only then do memory models keep reservations in the state. */
+export function hasExclusives(program: Program): boolean {
+  return program.threads.some((t) => t.code.some((i) => i.op === 'loadExclusive' || i.op === 'storeExclusive'));
 }
 
 export function checkProgram(program: Program, opts: CheckOptions): Result {

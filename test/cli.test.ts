@@ -102,7 +102,7 @@ describe('bad input: one line naming what is wrong and what is supported, exit 2
     [['check', 'ioreq', '--property', 'A9'], "xenmc: unknown property 'A9' (properties: A1, A2, A3, A4, deadlock, runtime-error)"],
     [['check', 'ioreq', '--buffer', '0'], "xenmc: option '--buffer <n>' argument '0' is invalid. --buffer must be a positive integer, got '0'"],
     [['check', 'ioreq', '--frob'], "xenmc: unknown option '--frob'"],
-    [['frobnicate'], "xenmc: unknown command 'frobnicate' (commands: list, check, verify)"],
+    [['frobnicate'], "xenmc: unknown command 'frobnicate' (commands: list, check, verify, litmus)"],
     [['verify', '--model', 'nosuch'], "xenmc: unknown model 'nosuch' (built-in models: ioreq)"],
   ];
   for (const [argv, message] of cases) {

@@ -6,9 +6,9 @@
  * vocabulary (with reads-from and coherence order), and the state change.
  */
 import type { CompiledProgram } from '../compile.ts';
-import { OP_ATOMIC_BEGIN, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_RMW, OP_SELECT, OP_SKIP } from '../compile.ts';
+import { OP_ATOMIC_BEGIN, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_LOAD_EX, OP_RMW, OP_SELECT, OP_SKIP, OP_STORE_EX } from '../compile.ts';
 import type { FenceKind } from '../ir.ts';
-import { FENCE_FULL, FENCE_LD, type MemoryModel } from '../memory/model.ts';
+import { FENCE_FULL, FENCE_ISB, FENCE_LD, type MemoryModel } from '../memory/model.ts';
 import { Printer } from '../print.ts';
 import type { Change, MemoryEvent, StateEntry, Trace, TraceStep } from '../result.ts';
 import { formatPosition } from '../source.ts';
@@ -55,7 +55,7 @@ class Capture implements SuccessorSink {
   }
 }
 
-const FENCE_NAMES: readonly FenceKind[] = ['full', 'ld', 'st'];
+const FENCE_NAMES: readonly FenceKind[] = ['full', 'ld', 'st', 'isb'];
 
 /** Names and values of every component of a state, for traces. */
 export class StateNaming {
@@ -180,9 +180,13 @@ class EventBuilder {
     let inAtomic = false;
 
     const push = (e: MemoryEvent): void => { this.out.push(e); ids.push(e.id); };
+    /** a store-exclusive that has not written (yet): if nothing follows, it failed */
+    let storeEx = false;
     const closeRmw = (): void => {
       if (rmwRead) group.what.push(`rmw ${rmwRead.location}: read ${rmwRead.valueText}, no write`);
       rmwRead = null;
+      if (storeEx) group.what.push('store-exclusive fails (status 1), nothing written');
+      storeEx = false;
     };
     for (const r of raw) {
       switch (r.e) {
@@ -192,6 +196,7 @@ class EventBuilder {
           currentOp = ins.op;
           instrText = this.p.instr(ins.ir, this.cp.program.threads[r.t]);
           rmwId = ins.op === OP_RMW || ins.op === OP_AWAIT_RMW ? ++this.rmwCount : undefined;
+          storeEx = ins.op === OP_STORE_EX;
           if (ins.op === OP_ATOMIC_BEGIN) inAtomic = true;
           if (ins.visible && ins.op !== OP_SELECT && (!inAtomic || ins.op === OP_ATOMIC_BEGIN)) {
             if (source === null) source = formatPosition(ins.ir.src);
@@ -214,7 +219,7 @@ class EventBuilder {
           };
           push(e);
           if (rmwId !== undefined) { rmwRead = e; break; }
-          const verb = currentOp === OP_AWAIT_LOAD ? 'await' : 'load';
+          const verb = currentOp === OP_AWAIT_LOAD ? 'await' : currentOp === OP_LOAD_EX ? 'load-exclusive' : 'load';
           const how = r.e === 'read'
             ? (r.source === 'buffer' ? ' (forwarded from its own store buffer)' : '')
             : this.readNote(r.cell, r.ts, rf, r.forwarded);
@@ -270,7 +275,9 @@ class EventBuilder {
             group.what.push(`rmw ${e.location}: ${rmwRead.valueText} → ${e.valueText}`);
             rmwRead = null;
           } else {
-            group.what.push(`store ${e.location} := ${e.valueText}${r.visible ? '' : ' (into its store buffer)'}`);
+            const verb = storeEx ? 'store-exclusive succeeds (status 0):' : 'store';
+            storeEx = false;
+            group.what.push(`${verb} ${e.location} := ${e.valueText}${r.visible ? '' : ' (into its store buffer)'}`);
           }
           break;
         }
@@ -291,7 +298,7 @@ class EventBuilder {
         case 'fence': {
           const kind = FENCE_NAMES[r.kind] ?? 'full';
           push({ id: this.out.length, step: index, thread: th.name, kind: 'F', location: '', value: 0, valueText: '', instruction: instrText, fence: kind });
-          group.what.push(`fence ${kind}${r.kind === FENCE_FULL ? '' : r.kind === FENCE_LD ? ' (orders R→R, R→W)' : ' (orders W→W)'}`);
+          group.what.push(`fence ${kind}${r.kind === FENCE_FULL ? '' : r.kind === FENCE_LD ? ' (orders R→R, R→W)' : r.kind === FENCE_ISB ? ' (instruction barrier)' : ' (orders W→W)'}`);
           break;
         }
         case 'internal':

@@ -15,7 +15,7 @@
  */
 import {
   OP_ASSERT, OP_ASSIGN, OP_ATOMIC_BEGIN, OP_ATOMIC_END, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_BRANCH, OP_CHOOSE,
-  OP_FENCE, OP_GUARD, OP_JUMP, OP_LOAD, OP_RMW, OP_SELECT, OP_SET_GHOST, OP_SKIP, OP_STORE,
+  OP_FENCE, OP_GUARD, OP_JUMP, OP_LOAD, OP_LOAD_EX, OP_RMW, OP_SELECT, OP_SET_GHOST, OP_SKIP, OP_STORE, OP_STORE_EX,
   fault, rmwResult, RUNTIME_ERROR_ID,
   type CompiledProgram, type CompiledThread,
 } from '../compile.ts';
@@ -292,6 +292,33 @@ export class SuccessorGenerator {
         this.local(s, t, d + 1);
         break;
       }
+      case OP_LOAD_EX: {
+        const cell = ins.addr(src);
+        if (cell < 0) { this.faulted(src, m, t); return; }
+        const n = mm.loadCount(src, t, cell, ins.order, ins);
+        for (let k = 0; k < n; k++) {
+          const s = this.copy(src, d);
+          s[ins.dst] = mm.loadExclusive(s, t, cell, ins.order, k, ins);
+          s[t] = pc + 1;
+          this.local(s, t, d + 1);
+          if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
+        }
+        break;
+      }
+      case OP_STORE_EX: {
+        const cell = ins.addr(src);
+        const v = ins.value(src);
+        if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
+        const n = mm.storeExclusiveCount(src, t, cell, ins.order, v, ins);
+        for (let k = 0; k < n; k++) {
+          const s = this.copy(src, d);
+          s[ins.dst] = mm.storeExclusive(s, t, cell, v, ins.order, k, ins);
+          s[t] = pc + 1;
+          this.local(s, t, d + 1);
+          if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
+        }
+        break;
+      }
       default:
         throw new Error(`instruction ${pc} of thread ${th.name} is not a visible step`);
     }
@@ -318,8 +345,8 @@ export class SuccessorGenerator {
       if (tr !== null) tr.instr(t, pc);
       switch (ins.op) {
         case OP_ASSIGN:
-          s[ins.dst] = ins.value(s);
           if (deps !== null) deps.assign(s, t, ins);
+          s[ins.dst] = ins.value(s);
           s[t] = pc + 1;
           break;
         case OP_SET_GHOST: {
@@ -431,8 +458,8 @@ export class SuccessorGenerator {
           s[t] = pc + 1;
           break;
         case OP_ASSIGN:
-          s[ins.dst] = ins.value(s);
           if (deps !== null) deps.assign(s, t, ins);
+          s[ins.dst] = ins.value(s);
           s[t] = pc + 1;
           break;
         case OP_SET_GHOST: {

@@ -20,7 +20,7 @@
  * `s[memBase + c]`, so that invariants, deadlock conditions and final states read memory
  * the same way under every model.
  */
-import type { CompiledInstr } from '../compile.ts';
+import type { CompiledInstr, CompiledProgram } from '../compile.ts';
 
 export type MemoryModelName = 'sc' | 'tso' | 'pso' | 'armv8';
 
@@ -57,6 +57,11 @@ export interface MemoryModelOptions {
   readonly buffer: number;
   /** ARMv8: the most promises outstanding at once, over all threads */
   readonly promises: number;
+  /**
+   * whether the program has exclusives (loadExclusive/storeExclusive): a model keeps
+   * reservation state only then, so programs without them pay nothing for it
+   */
+  readonly exclusives: boolean;
 }
 
 /** What a memory model reports while a counterexample is replayed (never during search). */
@@ -155,6 +160,8 @@ export interface MemoryModel {
   bufferFullHits: number;
 
   init(s: Int32Array): void;
+  /** Models that need the compiled program (ARMv8: the views of each instruction's operands) get it once. */
+  bind?(cp: CompiledProgram): void;
 
   loadCount(s: Int32Array, t: number, cell: number, order: number, ins: CompiledInstr): number;
   load(s: Int32Array, t: number, cell: number, order: number, k: number, ins: CompiledInstr): number;
@@ -175,6 +182,19 @@ export interface MemoryModel {
 
   fenceCount(s: Int32Array, t: number, kind: number): number;
   fence(s: Int32Array, t: number, kind: number, k: number): void;
+
+  /**
+   * Exclusives (ir.ts `loadExclusive`/`storeExclusive`, Arm's LDXR/STXR). A load-exclusive
+   * has `loadCount` outcomes like a load; outcome k returns the value read and opens t's
+   * reservation on what it read. A store-exclusive has `storeExclusiveCount` outcomes;
+   * outcome k returns the status it writes to its register: 1 when it failed and wrote
+   * nothing (always possible), 0 when it stored — possible only if its write can follow the
+   * write the load-exclusive read in coherence order with no other thread's write between.
+   * Either way t's reservation is closed. Only called when `MemoryModelOptions.exclusives`.
+   */
+  loadExclusive(s: Int32Array, t: number, cell: number, order: number, k: number, ins: CompiledInstr): number;
+  storeExclusiveCount(s: Int32Array, t: number, cell: number, order: number, value: number, ins: CompiledInstr): number;
+  storeExclusive(s: Int32Array, t: number, cell: number, value: number, order: number, k: number, ins: CompiledInstr): number;
 
   /** Atomic blocks: whether one may start now, and how its accesses behave inside. */
   atomicEnabled(s: Int32Array, t: number): boolean;

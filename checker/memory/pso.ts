@@ -34,6 +34,12 @@
  *   buffer of the thread is empty and their stores go straight to memory, so a block is a
  *   full fence at entry and at exit.
  *
+ * Exclusives (Arm's LDXR/STXR; SPARC has none, they are given a meaning so AArch64 tests
+ * run under PSO too): a load-exclusive is a load that opens the thread's reservation
+ * (exclusive-monitor.ts); a store-exclusive may always fail, and succeeds like a plain RMW
+ * (a release one like a release RMW) — straight to memory — only while the reservation
+ * holds: no other thread's write reached memory after the write the load-exclusive read.
+ *
  * Buffers have a capacity per thread and location (`--buffer N`): a store to a full
  * buffer waits until a flush makes room, and `bufferFullHits` counts each time that
  * happens, so a verdict can say whether the bound limited the search.
@@ -44,6 +50,7 @@
  * one more (a `st` fence after the last store), and 0 when nothing is buffered; unused
  * entries are zero. Equal situations therefore encode equally.
  */
+import { ExclusiveMonitor } from './exclusive-monitor.ts';
 import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
 import { FENCE_FULL, FENCE_ST, ORDER_ACQ_REL, ORDER_RELEASE } from './model.ts';
 
@@ -63,15 +70,18 @@ export class PartialStoreOrder implements MemoryModel {
   private readonly fifo: number;
   /** ints per thread */
   private readonly stride: number;
+  private readonly monitor: ExclusiveMonitor | null;
 
-  constructor(layout: StateLayout, readonly capacity: number) {
+  constructor(layout: StateLayout, readonly capacity: number, exclusives = false) {
     this.mem = layout.memBase;
     this.base = layout.mmBase;
     this.threads = layout.threads;
     this.cells = layout.cells;
     this.fifo = 1 + 2 * capacity;
     this.stride = 2 + this.cells * this.fifo;
-    this.size = this.threads * this.stride;
+    const buffers = this.threads * this.stride;
+    this.monitor = exclusives ? new ExclusiveMonitor(this.base + buffers, this.threads) : null;
+    this.size = buffers + (exclusives ? ExclusiveMonitor.size(this.threads) : 0);
   }
 
   init(_s: Int32Array): void {}
@@ -131,7 +141,26 @@ export class PartialStoreOrder implements MemoryModel {
 
   rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void {
     s[this.mem + cell] = value;
+    if (this.monitor !== null) this.monitor.reached(s, t, cell);
     if (this.tracer) this.tracer.write(t, cell, value, true);
+  }
+
+  loadExclusive(s: Int32Array, t: number, cell: number): number {
+    const v = this.load(s, t, cell);
+    // its own buffered stores to the cell reach memory first; they do not break the reservation
+    this.monitor!.open(s, t, cell, s[this.buf(t, cell)]);
+    return v;
+  }
+
+  /** Outcome 0: the store-exclusive fails; outcome 1 (as an RMW could, reservation holding): it stores to memory. */
+  storeExclusiveCount(s: Int32Array, t: number, cell: number, order: number): number {
+    return this.rmwCount(s, t, cell, order) === 1 && this.monitor!.holds(s, t, cell) ? 2 : 1;
+  }
+
+  storeExclusive(s: Int32Array, t: number, cell: number, value: number, _order: number, k: number): number {
+    if (k === 1) this.rmwWrite(s, t, cell, 0, value);
+    this.monitor!.close(s, t);
+    return k === 1 ? 0 : 1;
   }
 
   fenceCount(s: Int32Array, t: number, kind: number): number {
@@ -220,6 +249,7 @@ export class PartialStoreOrder implements MemoryModel {
     s[b + 2 * n] = 0;
     s[b] = n - 1;
     s[h]--;
+    if (this.monitor !== null) this.monitor.reached(s, t, cell);
     if (this.tracer) this.tracer.commit(t, cell, value);
     this.renumber(s, t);
   }
@@ -252,6 +282,7 @@ export class PartialStoreOrder implements MemoryModel {
       const text = s[h] === 0 ? '' : epochs.map((e) => e.join(', ')).join(' ‖ ');
       out.push({ name: `store buffers of ${names.thread(t)}`, value: `[${text}]` });
     }
+    if (this.monitor !== null) out.push(...this.monitor.describe(s, names));
     return out;
   }
 }

@@ -60,8 +60,8 @@
  * bound limits only writes still in flight. A write that finds memory full waits, and
  * `bufferFullHits` counts it, as for store buffers.
  */
-import type { CompiledInstr } from '../../compile.ts';
-import { OP_AWAIT_LOAD, OP_AWAIT_RMW } from '../../compile.ts';
+import type { CompiledInstr, CompiledProgram } from '../../compile.ts';
+import { OP_AWAIT_LOAD, OP_AWAIT_RMW, RMW_CAS, RMW_XCHG } from '../../compile.ts';
 import type {
   DependencyTracking, MemoryModel, MemoryModelOptions, MemoryTracer, PromiseSupport, StateLayout, StateNames,
 } from '../model.ts';
@@ -69,6 +69,7 @@ import {
   FENCE_FULL, FENCE_ISB, FENCE_LD, FENCE_ST, ORDER_ACQ_REL, ORDER_ACQUIRE, ORDER_ACQUIRE_PC, ORDER_RELEASE,
 } from '../model.ts';
 import { Canonicaliser, outstanding } from './canonical.ts';
+import { ViewCompiler, type InstrViews } from './views.ts';
 import {
   ArmLayout, MSG_CELL, MSG_INTS, MSG_PENDING, MSG_THREAD, MSG_VALUE, VCAP, VREL, VRM, VRN, VRP, VWM, VWP,
 } from './layout.ts';
@@ -112,26 +113,11 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
 
   // --- register views ------------------------------------------------------------------
 
-  /** join of the full views of `regs`, leaving out `picks` (registers read only in an ite condition) */
-  private full(s: Int32Array, regs: Int32Array, picks: Int32Array): number {
-    let v = 0;
-    for (let i = 0; i < regs.length; i++) {
-      const r = regs[i];
-      if (picks.length > 0 && picks.includes(r)) continue;
-      const x = s[this.L.reg(r)];
-      if (x > v) v = x;
-    }
-    return v;
-  }
+  /** Per-instruction view closures (./views.ts), once the compiled program is known. */
+  private views: InstrViews[] = [];
 
-  /** join of the views with pick dependencies of `regs` */
-  private pick(s: Int32Array, regs: Int32Array): number {
-    let v = 0;
-    for (let i = 0; i < regs.length; i++) {
-      const x = s[this.L.reg(regs[i]) + 1];
-      if (x > v) v = x;
-    }
-    return v;
+  bind(cp: CompiledProgram): void {
+    this.views = new ViewCompiler(cp, this.L).all();
   }
 
   private setReg(s: Int32Array, r: number, full: number, pick: number): void {
@@ -140,14 +126,16 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     s[o + 1] = pick;
   }
 
+  /** Called before the assignment itself, so a conditional reads the registers as they were. */
   assign(s: Int32Array, _t: number, ins: CompiledInstr): void {
     if (ins.dst < 0) return;
-    this.setReg(s, ins.dst, this.full(s, ins.depSources, ins.depSourcesPick), this.pick(s, ins.depSources));
+    const v = this.views[ins.id].data;
+    this.setReg(s, ins.dst, v.full(s), v.pick(s));
   }
 
   branch(s: Int32Array, t: number, ins: CompiledInstr): void {
     const o = this.L.th(t) + this.L.views + VCAP;
-    s[o] = max(s[o], this.pick(s, ins.depCtrl));
+    s[o] = max(s[o], this.views[ins.id].cond(s));
   }
 
   // --- reads -----------------------------------------------------------------------------
@@ -160,7 +148,7 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
   /** The view a read must at least have: its address, vrp, and for an RCsc acquire the thread's releases. */
   private preView(s: Int32Array, t: number, order: number, ins: CompiledInstr): number {
     const V = this.L.th(t) + this.L.views;
-    let v = max(this.full(s, ins.depAddr, ins.depAddrPick), s[V + VRP]);
+    let v = max(this.views[ins.id].addr.full(s), s[V + VRP]);
     if (ins.dst >= 0 && (order === ORDER_ACQUIRE || order === ORDER_ACQ_REL)) v = max(v, s[V + VREL]);
     return v;
   }
@@ -213,7 +201,7 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     if (ins.dst < 0) s[V + VRN] = max(s[V + VRN], vpost);
     else s[V + VRM] = max(s[V + VRM], vpost);
     if (acquire) { s[V + VRP] = max(s[V + VRP], vpost); s[V + VWP] = max(s[V + VWP], vpost); }
-    s[V + VCAP] = max(s[V + VCAP], this.pick(s, ins.depAddr));
+    s[V + VCAP] = max(s[V + VCAP], this.views[ins.id].addr.pick(s));
     if (ins.dst >= 0) this.setReg(s, ins.dst, vpost, vpost);
     if (exclusive) { const e = th + L.exb; s[e] = cell + 1; s[e + 1] = ts; s[e + 2] = vpost; }
     if (this.tracer) this.tracer.readMessage(t, cell, value, ts, forwarded && vmsg < ts);
@@ -243,7 +231,8 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
   /** The view a write must exceed: dependencies (with picks), vcap, vwp, and for a release everything before. */
   private writeView(s: Int32Array, t: number, order: number, ins: CompiledInstr): number {
     const V = this.L.th(t) + this.L.views;
-    let v = max(max(this.pick(s, ins.depAddr), this.pick(s, ins.depData)), max(s[V + VCAP], s[V + VWP]));
+    const iv = this.views[ins.id];
+    let v = max(max(iv.addr.pick(s), iv.data.pick(s)), max(s[V + VCAP], s[V + VWP]));
     if (order === ORDER_RELEASE || order === ORDER_ACQ_REL) v = max(v, max(max(s[V + VRM], s[V + VWM]), s[V + VRN]));
     return v;
   }
@@ -304,9 +293,47 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
 
   store(s: Int32Array, t: number, cell: number, value: number, order: number, k: number, ins: CompiledInstr): void {
     this.places(s, t, cell, value, this.writeView(s, t, order, ins), -1);
-    const fwdView = max(this.full(s, ins.depAddr, ins.depAddrPick), this.full(s, ins.depData, ins.depDataPick));
-    this.write(s, t, cell, value, this.cand[k], order, this.pick(s, ins.depAddr), fwdView, false);
+    const iv = this.views[ins.id];
+    this.write(s, t, cell, value, this.cand[k], order, iv.addr.pick(s), max(iv.addr.full(s), iv.data.full(s)), false);
     this.canon.run(s, this.tracer);
+  }
+
+  // --- exclusives (LDXR/STXR, Promising-ARM's exclusive bank) -----------------------------
+
+  loadExclusive(s: Int32Array, t: number, cell: number, order: number, k: number, ins: CompiledInstr): number {
+    const vpre = this.preView(s, t, order, ins);
+    this.readable(s, t, cell, vpre);
+    const v = this.read(s, t, cell, this.cand[k], vpre, order, ins, true);
+    this.canon.run(s, this.tracer);
+    return v;
+  }
+
+  /**
+   * Outcome 0: the store-exclusive fails (always possible). Then, while the thread's
+   * reservation is on this cell, each place its write may take with no other thread's
+   * write to the cell after the one the load-exclusive read (Promising-ARM's `exclusive`).
+   */
+  storeExclusiveCount(s: Int32Array, t: number, cell: number, order: number, value: number, ins: CompiledInstr): number {
+    const e = this.L.th(t) + this.L.exb;
+    if (s[e] !== cell + 1) return 1;
+    return 1 + this.places(s, t, cell, value, this.writeView(s, t, order, ins), s[e + 1]);
+  }
+
+  storeExclusive(s: Int32Array, t: number, cell: number, value: number, order: number, k: number, ins: CompiledInstr): number {
+    const L = this.L;
+    const e = L.th(t) + L.exb;
+    if (k > 0) {
+      this.places(s, t, cell, value, this.writeView(s, t, order, ins), s[e + 1]);
+      const iv = this.views[ins.id];
+      this.write(s, t, cell, value, this.cand[k - 1], order, iv.addr.pick(s), max(iv.addr.full(s), iv.data.full(s)), true);
+    } else {
+      s[L.appended] = 0;
+    }
+    s[e] = 0; s[e + 1] = 0; s[e + 2] = 0;
+    // the status register carries no view (Promising-ARM: the result of a write is bot)
+    this.setReg(s, ins.dst, 0, 0);
+    this.canon.run(s, this.tracer);
+    return k > 0 ? 0 : 1;
   }
 
   // --- atomics (single-instruction read-modify-writes) -----------------------------------
@@ -315,7 +342,27 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     return this.readable(s, t, cell, this.preView(s, t, order, ins));
   }
 
+  /*
+   * An atomic's read is done first, then (unless a CAS failed) its write, on the same state
+   * in the same step; what the write needs from before the read (its operands' views: the
+   * read overwrites the destination register, which may be one of them) is kept here.
+   */
+  private rmwDataFull = 0;
+  private rmwDataPick = 0;
+  private rmwExpectedPick = 0;
+  private rmwAddrFull = 0;
+  private rmwAddrPick = 0;
+  /** the destination's full view before the read (for a successful CAS, below) */
+  private rmwOldFull = 0;
+
   rmwRead(s: Int32Array, t: number, cell: number, order: number, k: number, ins: CompiledInstr): number {
+    const iv = this.views[ins.id];
+    this.rmwDataFull = iv.data.full(s);
+    this.rmwDataPick = iv.data.pick(s);
+    this.rmwExpectedPick = iv.expected.pick(s);
+    this.rmwAddrFull = iv.addr.full(s);
+    this.rmwAddrPick = iv.addr.pick(s);
+    if (ins.dst >= 0) this.rmwOldFull = s[this.L.reg(ins.dst)];
     const vpre = this.preView(s, t, order, ins);
     this.readable(s, t, cell, vpre);
     const v = this.read(s, t, cell, this.cand[k], vpre, order, ins, false);
@@ -324,17 +371,43 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     return v;
   }
 
+  /** The view the write must exceed: the usual, its operands, and the read (aob: rmw). */
+  private rmwWriteView(s: Int32Array, t: number, order: number): number {
+    const V = this.L.th(t) + this.L.views;
+    let v = max(max(this.rmwAddrPick, this.rmwDataPick), max(s[V + VCAP], s[V + VWP]));
+    // a CAS's write happens only if the expected value matched: ordered after its source
+    v = max(max(v, this.rmwExpectedPick), this.rmwView);
+    if (order === ORDER_RELEASE || order === ORDER_ACQ_REL) v = max(v, max(max(s[V + VRM], s[V + VWM]), s[V + VRN]));
+    return v;
+  }
+
   rmwWriteCount(s: Int32Array, t: number, cell: number, order: number, value: number, ins: CompiledInstr): number {
     const after = s[this.L.th(t) + cell];
-    return this.places(s, t, cell, value, max(this.writeView(s, t, order, ins), this.rmwView), after);
+    return this.places(s, t, cell, value, this.rmwWriteView(s, t, order), after);
   }
 
   rmwWrite(s: Int32Array, t: number, cell: number, order: number, value: number, j: number, ins: CompiledInstr): void {
     const L = this.L;
     const after = s[L.th(t) + cell];
-    this.places(s, t, cell, value, max(this.writeView(s, t, order, ins), this.rmwView), after);
-    const fwdView = max(max(this.full(s, ins.depAddr, ins.depAddrPick), this.full(s, ins.depData, ins.depDataPick)), this.rmwView);
-    this.write(s, t, cell, value, this.cand[j], order, this.pick(s, ins.depAddr), fwdView, true);
+    this.places(s, t, cell, value, this.rmwWriteView(s, t, order), after);
+    if (ins.kind === RMW_CAS && ins.dst >= 0) {
+      // A successful CAS leaves in Rs a value equal both to what Rs held and to what it
+      // read. As herd has it (catalogue-aarch64 MP+rel+CAS-ok-MRs-addr and -RsRs-addr:
+      // Allowed, -bothRs-addr: Forbidden; LB+rel+CAS-ok-MRs-addr: Forbidden,
+      // LB+rel+CAS-ok-RsRs-addr: Allowed), a later read through Rs is ordered only after
+      // what both came from (the value could come from either), a later write after the
+      // read (a pick dependency through the comparison), and never after the old Rs alone.
+      const o = L.reg(ins.dst);
+      s[o] = s[o] < this.rmwOldFull ? s[o] : this.rmwOldFull;
+    }
+    // A later read of this write by the same thread is ordered after what its value came
+    // from (dob: (addr|data);lrs): the address, the operand and the value read — except
+    // for a swap, whose written value is the operand only. (For a CAS the read counts:
+    // catalogue-aarch64/LB+CAS-rfi-ctrl+DMBSY: Forbidden; its expected value does not:
+    // MP+rel+CAS-addr: Allowed.)
+    const fromRead = ins.kind !== RMW_XCHG ? this.rmwView : 0;
+    const fwdView = max(max(this.rmwAddrFull, this.rmwDataFull), fromRead);
+    this.write(s, t, cell, value, this.cand[j], order, this.rmwAddrPick, fwdView, true);
     if (order === ORDER_ACQ_REL && ins.dst >= 0) {
       // [range([A];amo;[L])]; po: the write of an A+L atomic is ordered before everything after it
       const V = L.th(t) + L.views;
@@ -471,7 +544,11 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     this.canon.run(s, this.tracer);
   }
 
-  solo(): MemoryModel { return new PromisingArm(this.layout, this.opts, this.root); }
+  solo(): MemoryModel {
+    const m = new PromisingArm(this.layout, this.opts, this.root);
+    m.views = this.views;
+    return m;
+  }
 
   localWidth(t: number): number {
     const L = this.L;
