@@ -106,6 +106,16 @@ export function renderVerifySummary(runs: readonly VerifyRun[], notImplemented: 
   ];
   if (notImplemented.length > 0) lines.push(`not run: memory models ${notImplemented.join(', ')} (declared by the models, not implemented yet)`);
   for (const r of rows.filter((x) => x.comparison === 'differ')) lines.push(`  DIFFERS ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, got ${r.verdict}`);
+  for (const run of runs) {
+    for (const r of run.rows.filter((x) => x.comparison === 'incomplete' && x.verdict === 'holds')) {
+      const b = run.result.bounds;
+      const why = [
+        ...(b.promisesReached ? [`a thread could have promised more than ${b.promises} (--promises)`] : []),
+        ...(b.bufferReached ? [`a store waited for room (--buffer ${b.buffer})`] : []),
+      ].join('; ');
+      lines.push(`  BOUNDED ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, holds within the bounds only: ${why}`);
+    }
+  }
   lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? cannot be checked yet, … cut short by a bound');
   return lines.join('\n');
 }
