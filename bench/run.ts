@@ -18,16 +18,20 @@ import { fileURLToPath } from 'node:url';
 import { checkProgram } from '../checker/check.ts';
 import type { MemoryModelName } from '../checker/memory/model.ts';
 import type { Model } from '../checker/model.ts';
+import { runLitmusFile } from '../checker/litmus.ts';
 import ioreq from '../models/ioreq.ts';
 import spinIoreq from './peers/spin-ioreq.ts';
 
 interface Config {
   readonly name: string;
-  readonly model: 'ioreq' | 'spin-ioreq';
+  /** a built-in model, or `litmus` for the test file `litmus` (relative to ../shared/litmus) */
+  readonly model: 'ioreq' | 'spin-ioreq' | 'litmus';
   readonly variant: string;
   readonly mm: MemoryModelName;
   readonly params: Record<string, number | string>;
   readonly buffer?: number;
+  readonly promises?: number;
+  readonly litmus?: string;
   readonly quick: boolean;
   /** the SPIN peer run of the same configuration, if there is one */
   readonly spin?: { model: 'sc' | 'tso'; N: number; K: number };
@@ -42,9 +46,19 @@ const CONFIGS: readonly Config[] = [
   { name: 'ioreq A-F sc vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 2, requests: 2 }, quick: true },
   { name: 'ioreq A-F tso vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'tso', params: { vcpus: 2, requests: 2 }, quick: false },
   { name: 'ioreq A-F sc vcpus=3 requests=1', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 3, requests: 1 }, quick: false },
+  // PSO: the peer's buffers (depth 2), and the ioreq model
+  { name: 'peer pso N=2 K=2', model: 'spin-ioreq', variant: 'peer', mm: 'pso', params: { N: 2, K: 2 }, buffer: 2, quick: true },
+  { name: 'ioreq A-F pso vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'pso', params: { vcpus: 2, requests: 2 }, quick: false },
+  // ARMv8 (Promising-ARM): the ioreq model with one promise outstanding, and litmus shapes
+  { name: 'ioreq A-F armv8 requests=1', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 1 }, quick: true },
+  { name: 'ioreq A-F armv8 requests=2', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 2 }, quick: false },
+  { name: 'ioreq A-F armv8 requests=1 promises=2', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 1 }, promises: 2, quick: false },
+  { name: 'litmus aarch64 3.2W', model: 'litmus', litmus: 'aarch64/herdtools7-armed-cats-v8/3.2W.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
+  { name: 'litmus aarch64 IRIW', model: 'litmus', litmus: 'aarch64/herdtools7-readers-guide/IRIW.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
+  { name: 'litmus aarch64 W+RW+W+RW', model: 'litmus', litmus: 'aarch64/herdtools7-readers-guide/W+RW+W+RW.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
 ];
 
-const MODELS: Record<Config['model'], Model> = { ioreq, 'spin-ioreq': spinIoreq };
+const MODELS: Record<Exclude<Config['model'], 'litmus'>, Model> = { ioreq, 'spin-ioreq': spinIoreq };
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Measured {
@@ -58,11 +72,17 @@ interface Measured {
 
 /** Runs one configuration in this process (the child's side). */
 function measureHere(c: Config): Measured {
+  if (c.model === 'litmus') {
+    const o = runLitmusFile(path.resolve(here, '..', '..', 'shared', 'litmus', c.litmus!), { mm: c.mm });
+    const peakRssMiB = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    return { states: o.states, transitions: 0, seconds: o.seconds, statesPerSecond: Math.round(o.states / o.seconds), peakRssMiB, verdict: o.verdict };
+  }
   const model = MODELS[c.model];
   let peak = process.memoryUsage.rss();
   const r = checkProgram(model.program(c.variant, c.mm, c.params), {
     mm: c.mm,
     ...(c.buffer ? { buffer: c.buffer } : {}),
+    ...(c.promises !== undefined ? { promises: c.promises } : {}),
     onProgress: () => { peak = Math.max(peak, process.memoryUsage.rss()); },
     progressIntervalMs: 200,
   });
