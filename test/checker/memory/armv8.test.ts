@@ -300,6 +300,64 @@ describe('ARMv8: three and four threads (other-multi-copy atomicity)', () => {
   });
 });
 
+describe('ARMv8: ISB, LDAPR and exclusives', () => {
+  it('MP+dmb.sy+ctrl-isb: Forbidden (control dependency then ISB orders a later read), while MP+dmb.sy+ctrl is Allowed', () => {
+    const p = litmus('MP+dmb.sy+ctrl-isb', (m) => {
+      const x = m.shared('x'), y = m.shared('y');
+      let a!: Reg, b!: Reg;
+      return {
+        threads: [
+          (t) => { t.store(x, 1); t.fence('full'); t.store(y, 1); },
+          (t) => { a = t.reg('a', 0); b = t.reg('b', 0); t.load(a, y); t.if(a.ne(0), () => t.skip()); t.fence('isb'); t.load(b, x); },
+        ],
+        exists: () => and(m.regOf(a).eq(1), m.regOf(b).eq(0)),
+      };
+    });
+    expect(verdict(p)).toBe('Forbidden');
+  });
+  it('SB+dmb.sy+rel-acqpc: Allowed (catalogue-aarch64: Allowed): LDAPR need not wait for an earlier STLR, LDAR must', () => {
+    const p = litmus('SB+dmb.sy+rel-acqpc', (m) => {
+      const x = m.shared('x'), y = m.shared('y');
+      let a!: Reg, b!: Reg;
+      return {
+        threads: [
+          (t) => { a = t.reg('a', 0); t.store(x, 1); t.fence('full'); t.load(a, y); },
+          (t) => { b = t.reg('b', 0); t.store(y, 1, { order: 'release' }); t.load(b, x, { order: 'acquire_pc' }); },
+        ],
+        exists: () => and(m.regOf(a).eq(0), m.regOf(b).eq(0)),
+      };
+    });
+    expect(verdict(p)).toBe('Allowed');
+  });
+  it('LDXR/STXR increments: a store-exclusive may fail, and two successful increments are never lost', () => {
+    const p = litmus('2xLDXR-STXR', (m) => {
+      const x = m.shared('x');
+      let s0!: Reg, s1!: Reg;
+      const inc = (set: (r: Reg) => void): Body => (t) => {
+        const v = t.reg('v', 0), st = t.reg('st', 0);
+        set(st);
+        t.loadExclusive(v, x);
+        t.storeExclusive(st, x, v.add(1));
+      };
+      return {
+        threads: [inc((r) => { s0 = r; }), inc((r) => { s1 = r; })],
+        // both stored (status 0), yet x is not 2
+        exists: () => and(m.regOf(s0).eq(0), m.regOf(s1).eq(0), m.mem(x).ne(2)),
+      };
+    });
+    expect(verdict(p)).toBe('Forbidden');
+    const fails = litmus('STXR-fails', (m) => {
+      const x = m.shared('x');
+      let st!: Reg;
+      return {
+        threads: [(t) => { const v = t.reg('v', 0); st = t.reg('st', 0); t.loadExclusive(v, x); t.storeExclusive(st, x, 1); }],
+        exists: () => m.regOf(st).eq(1),
+      };
+    });
+    expect(verdict(fails)).toBe('Allowed');
+  });
+});
+
 describe('ARMv8: single-instruction atomics (aarch64.cat rules, not in Promising-ARM)', () => {
   const mpLdadd = (name: string, noret: boolean): Program => litmus(name, (m) => {
     const x = m.shared('x'), y = m.shared('y');
