@@ -572,16 +572,23 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
 
   // --- traces ----------------------------------------------------------------------------
 
+  /**
+   * Per location, the writes some thread can still read, oldest first (coherence order),
+   * with the initial value while it is readable; per thread, its views.
+   */
   describe(s: Int32Array, names: StateNames): { name: string; value: string }[] {
     const L = this.L;
     const n = s[L.n];
-    const msgs: string[] = [];
-    for (let i = 1; i <= n; i++) {
-      const m = L.msg(i);
-      const c = s[m + MSG_CELL];
-      msgs.push(`${i}: ${names.cell(c)}:=${names.value(c, s[m + MSG_VALUE])} by ${names.thread(s[m + MSG_THREAD])}${s[m + MSG_PENDING] === 1 ? ' (promised)' : ''}`);
+    const out: { name: string; value: string }[] = [];
+    for (let c = 0; c < L.cells; c++) {
+      const ws: string[] = s[L.gone + c] === 0 ? [`${names.value(c, s[L.base + c])} (initial)`] : [];
+      for (let i = 1; i <= n; i++) {
+        const m = L.msg(i);
+        if (s[m + MSG_CELL] !== c) continue;
+        ws.push(`${names.value(c, s[m + MSG_VALUE])} by ${names.thread(s[m + MSG_THREAD])}${s[m + MSG_PENDING] === 1 ? ' (promised)' : ''}`);
+      }
+      out.push({ name: `writes to ${names.cell(c)}`, value: `[${ws.join(', ')}]` });
     }
-    const out = [{ name: 'memory (writes in coherence order)', value: `[${msgs.join(', ')}]` }];
     for (let t = 0; t < L.threads; t++) {
       const V = L.th(t) + L.views;
       out.push({ name: `views of ${names.thread(t)}`, value: `reads ≥ ${s[V + VRP]}, writes > ${Math.max(s[V + VWP], s[V + VCAP])}` });
