@@ -149,7 +149,7 @@ class BreadthFirstSearch implements SuccessorSink {
 
   constructor(private readonly cp: CompiledProgram, private readonly mm: MemoryModel, private readonly opts: SearchOptions) {
     this.width = cp.layout.size;
-    this.gen = new SuccessorGenerator(cp, mm, opts.checked);
+    this.gen = new SuccessorGenerator(cp, mm, { checked: opts.checked });
     this.fpSet = opts.exact ? null : new FingerprintSet();
     this.exactSet = opts.exact ? new ExactStateSet(this.width) : null;
     this.violations = new Array(cp.properties.length).fill(undefined);
@@ -291,6 +291,14 @@ class BreadthFirstSearch implements SuccessorSink {
 
   /** A state with no enabled step: a valid end, or a deadlock. */
   private terminal(s: Int32Array, id: number): void {
+    // With a promise still outstanding this is no execution's end (it cannot happen in a
+    // certified state: the promising thread could still move); with memory full, a write
+    // may be waiting for room, which the bound (reported with the verdict) took away.
+    const promises = this.mm.promises;
+    if (promises !== null) {
+      if (!promises.room(s)) return;
+      for (let t = 0; t < this.ends.length; t++) if (promises.outstanding(s, t) > 0) return;
+    }
     if (isValidEnd(s, this.isEnd)) {
       if (this.opts.onFinal) {
         let finished = true;

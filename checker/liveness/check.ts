@@ -265,7 +265,7 @@ export class LivenessChecker {
     }
     if (this.units.justiceNames.length > 0) parts.push(`${this.units.justiceNames.join(', ')} met in it`);
     const none = this.cp.program.threads.filter((t) => t.fairness === 'none').map((t) => t.name);
-    if (!this.memoryFair && this.units.labelCount > this.T) none.push('the memory model\'s own steps');
+    if (!this.memoryFair && this.units.memoryKeys > 0) none.push('the memory model\'s own steps');
     if (none.length > 0) parts.push(`no fairness is assumed of ${none.join(', ')}`);
     return parts.length > 0 ? parts.join('; ') : 'no fairness constraint applies';
   }
