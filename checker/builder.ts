@@ -181,6 +181,19 @@ export class ThreadBuilder {
     this.emit({ op: 'store', addr: { k: 'ptr', e: toExpr(ptr) }, value: toExpr(value), order: opts.order ?? 'plain' }, opts);
   }
 
+  /** A load-exclusive (Arm LDXR/LDAXR): a load that opens this thread's reservation on `src`. */
+  loadExclusive(dst: Reg, src: LocRef, opts: LoadOptions = {}): void {
+    this.emit({ op: 'loadExclusive', dst: this.own(dst), addr: this.addr(src), order: opts.order ?? 'plain' }, opts);
+  }
+
+  /**
+   * A store-exclusive (Arm STXR/STLXR): stores `value` only while the reservation of the last
+   * load-exclusive holds (ir.ts); `status` receives 0 when it stored, 1 when it failed.
+   */
+  storeExclusive(status: Reg, dst: LocRef, value: Operand, opts: StoreOptions = {}): void {
+    this.emit({ op: 'storeExclusive', status: this.own(status), addr: this.addr(dst), value: toExpr(value), order: opts.order ?? 'plain' }, opts);
+  }
+
   /** A generic read-modify-write; `dst` receives the old value. */
   rmw(op: RmwOp, dst: Reg | null, loc: LocRef, operand: Operand, opts: RmwOptions & { expected?: Operand } = {}): void {
     if (op === 'cas' && opts.expected === undefined) throw modelError(`cas needs an expected value`, callerPosition());

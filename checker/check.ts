@@ -41,11 +41,17 @@ export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFA
   const info = memoryModelInfo(mmName);
   if (!info) throw usageError(`memory model '${mmName}' is not implemented yet`);
   if (!Number.isInteger(buffer) || buffer < 1) throw usageError(`--buffer must be a positive integer, got ${buffer}`);
+  const opts = { buffer, exclusives: hasExclusives(program) };
   // The memory model's size depends on the layout before its own area.
-  const probe = info.create(layoutFor(program, 0), { buffer });
+  const probe = info.create(layoutFor(program, 0), opts);
   const cp = compileProgram(program, probe.size);
-  const mm = info.create(cp.layout, { buffer });
+  const mm = info.create(cp.layout, opts);
   return { cp, mm };
+}
+
+/** Whether any thread uses exclusives: only then do memory models keep reservations in the state. */
+export function hasExclusives(program: Program): boolean {
+  return program.threads.some((t) => t.code.some((i) => i.op === 'loadExclusive' || i.op === 'storeExclusive'));
 }
 
 export function checkProgram(program: Program, opts: CheckOptions): Result {
@@ -81,7 +87,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       continue;
     }
     const v = outcome.violations[p.index];
-    if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v) });
+    if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v, checked) });
     else properties.push({ ...base, verdict: complete ? 'holds' : 'incomplete' });
   }
   return {

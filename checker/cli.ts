@@ -12,6 +12,7 @@ import { isInputError } from './errors.ts';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type CommandContext, type Io } from './cli/common.ts';
 import { registerCheck } from './cli/check.ts';
 import { registerList } from './cli/list.ts';
+import { registerLitmus } from './cli/litmus.ts';
 import { registerVerify } from './cli/verify.ts';
 
 export { EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATED } from './cli/common.ts';
@@ -23,7 +24,7 @@ const processIo: Io = {
 };
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS = [registerList, registerCheck, registerVerify];
+const COMMANDS = [registerList, registerCheck, registerVerify, registerLitmus];
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = EXIT_OK;

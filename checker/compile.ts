@@ -9,7 +9,9 @@
  */
 import type { Addr, Expr, Instr, Program, Property, RmwOp } from './ir.ts';
 import { POINTER_BASE, totalCells, totalGhostCells } from './ir.ts';
-import { FENCE_FULL, FENCE_LD, FENCE_ST, ORDER_ACQUIRE, ORDER_ACQ_REL, ORDER_PLAIN, ORDER_RELEASE, type StateLayout } from './memory/model.ts';
+import {
+  FENCE_FULL, FENCE_ISB, FENCE_LD, FENCE_ST, ORDER_ACQUIRE, ORDER_ACQUIRE_PC, ORDER_ACQ_REL, ORDER_PLAIN, ORDER_RELEASE, type StateLayout,
+} from './memory/model.ts';
 import { restingPcs } from './validate.ts';
 import { dependencies } from './dependencies.ts';
 
@@ -32,6 +34,8 @@ export const OP_BRANCH = 13;
 export const OP_JUMP = 14;
 export const OP_CHOOSE = 15;
 export const OP_ASSERT = 16;
+export const OP_LOAD_EX = 17;
+export const OP_STORE_EX = 18;
 
 export const RMW_XCHG = 0;
 export const RMW_CAS = 1;
@@ -43,8 +47,8 @@ export const RMW_XOR = 6;
 export const RMW_ANDNOT = 7;
 
 const RMW_CODES: Record<RmwOp, number> = { xchg: RMW_XCHG, cas: RMW_CAS, add: RMW_ADD, sub: RMW_SUB, and: RMW_AND, or: RMW_OR, xor: RMW_XOR, andnot: RMW_ANDNOT };
-const ORDER_CODES = { plain: ORDER_PLAIN, acquire: ORDER_ACQUIRE, release: ORDER_RELEASE, acq_rel: ORDER_ACQ_REL } as const;
-const FENCE_CODES = { full: FENCE_FULL, ld: FENCE_LD, st: FENCE_ST } as const;
+const ORDER_CODES = { plain: ORDER_PLAIN, acquire: ORDER_ACQUIRE, release: ORDER_RELEASE, acq_rel: ORDER_ACQ_REL, acquire_pc: ORDER_ACQUIRE_PC } as const;
+const FENCE_CODES = { full: FENCE_FULL, ld: FENCE_LD, st: FENCE_ST, isb: FENCE_ISB } as const;
 
 /**
  * A run-time fault in model code (division by zero, an index out of bounds, a local loop
@@ -61,7 +65,7 @@ const EMPTY = new Int32Array(0);
 export class CompiledInstr {
   op = 0;
   visible = false;
-  /** absolute state index of the destination register, or -1 */
+  /** absolute state index of the destination register (a store-exclusive's status register), or -1 */
   dst = -1;
   order = 0;
   /** fence kind or rmw operation code */
@@ -333,6 +337,12 @@ function compileInstr(ins: Instr, pc: number, cx: ExprContext, propIndex: Map<st
       break;
     case 'fence':
       c.op = OP_FENCE; c.visible = true; c.kind = FENCE_CODES[ins.kind];
+      break;
+    case 'loadExclusive':
+      c.op = OP_LOAD_EX; c.visible = true; c.dst = rb + ins.dst; c.addr = compileAddr(ins.addr, cx); c.order = ORDER_CODES[ins.order];
+      break;
+    case 'storeExclusive':
+      c.op = OP_STORE_EX; c.visible = true; c.dst = rb + ins.status; c.addr = compileAddr(ins.addr, cx); c.value = compileExpr(ins.value, cx); c.order = ORDER_CODES[ins.order];
       break;
     case 'await': {
       const a = ins.access;

@@ -31,8 +31,8 @@ const none: readonly number[] = [];
 
 export function dependencies(ins: Instr): Dependencies {
   return match(ins)
-    .with({ op: 'load' }, (i) => ({ addr: sorted(addrRegs(i.addr)), data: none, ctrl: none, sources: none }))
-    .with({ op: 'store' }, (i) => ({ addr: sorted(addrRegs(i.addr)), data: sorted(exprRegs(i.value)), ctrl: none, sources: none }))
+    .with({ op: 'load' }, { op: 'loadExclusive' }, (i) => ({ addr: sorted(addrRegs(i.addr)), data: none, ctrl: none, sources: none }))
+    .with({ op: 'store' }, { op: 'storeExclusive' }, (i) => ({ addr: sorted(addrRegs(i.addr)), data: sorted(exprRegs(i.value)), ctrl: none, sources: none }))
     .with({ op: 'rmw' }, (i) => {
       const data = exprRegs(i.operand);
       if (i.expected) exprRegs(i.expected, data);

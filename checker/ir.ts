@@ -4,9 +4,10 @@
  *
  * Everything here is a discriminated union over plain objects, so an IR value can be
  * printed, serialised, compared in tests and produced by code that never saw the builder.
- * The IR knows one fence vocabulary only (`full`, `ld`, `st`) and the access orderings
- * plain/acquire/release; the Xen and Linux barrier names are mapped onto these in
- * models/xen/barriers.ts, per memory model.
+ * The IR knows one fence vocabulary only (`full`, `ld`, `st`, and `isb` for Arm's
+ * instruction barrier) and the access orderings plain/acquire/acquire_pc/release; the Xen
+ * and Linux barrier names are mapped onto these in models/xen/barriers.ts, per memory
+ * model.
  */
 
 /** Where in a model's source an element was declared (for errors and traces). */
@@ -65,10 +66,20 @@ export const POINTER_BASE = 0x4000_0000;
 // ---------------------------------------------------------------------------------------
 // Instructions
 
-export type LoadOrder = 'plain' | 'acquire';
+/**
+ * `acquire_pc` is the RCpc acquire of Arm's LDAPR (herd's `Q`): ordered before every later
+ * access like `acquire`, except that an earlier release (STLR) need not be ordered before it.
+ */
+export type LoadOrder = 'plain' | 'acquire' | 'acquire_pc';
 export type StoreOrder = 'plain' | 'release';
 export type RmwOrder = 'plain' | 'acquire' | 'release' | 'acq_rel';
-export type FenceKind = 'full' | 'ld' | 'st';
+/**
+ * `full` orders everything; `ld` orders R→R and R→W; `st` orders W→W. `isb` is Arm's
+ * instruction synchronisation barrier: it orders nothing by itself, but a control or address
+ * dependency into it orders the reads after it (aarch64.cat's `[ISB]` in `dob`); models
+ * without dependencies treat it as a no-op.
+ */
+export type FenceKind = 'full' | 'ld' | 'st' | 'isb';
 
 /**
  * Read-modify-write operations. The value read is the old value; the value written is:
@@ -101,7 +112,8 @@ interface InstrBase {
  * One instruction of a thread. Jump targets are instruction indices; the index equal to
  * the code length means "the thread has finished".
  *
- * Visible instructions (load, store, rmw, fence, await, select, atomic, skip) are each one
+ * Visible instructions (load, store, rmw, fence, await, select, atomic, skip, and the
+ * exclusives) are each one
  * step of the transition system; local instructions (assign, setGhost, branch, jump,
  * choose, assert) touch only the thread's registers and ghosts, and run as part of the
  * step that precedes them.
@@ -112,7 +124,11 @@ export type Instr =
   | (InstrBase & {
       readonly op: 'rmw';
       readonly rmw: RmwOp;
-      /** register receiving the old value, or null */
+      /**
+       * register receiving the old value, or null: a no-return atomic (Arm's STADD, or an
+       * LDADD/SWP/CAS whose destination is WZR/XZR), whose read aarch64.cat does not order
+       * as it orders reads that produce a value (a DMB LD after it does not order it)
+       */
       readonly dst: number | null;
       readonly addr: Addr;
       readonly operand: Expr;
@@ -121,6 +137,18 @@ export type Instr =
       readonly order: RmwOrder;
     })
   | (InstrBase & { readonly op: 'fence'; readonly kind: FenceKind })
+  /**
+   * Exclusives, as Arm's LDXR/STXR (and LDAXR/STLXR) pair them. A load-exclusive is a load
+   * that also opens the thread's reservation on the location it reads. A store-exclusive
+   * writes `value` only if it may be the next write in coherence order after the write that
+   * load-exclusive read, with no other thread's write between (aarch64.cat's
+   * `empty rmw & (fre; coe)`); it writes 0 to `status` when it stored, 1 when it did not.
+   * It may always fail (as herd's store-conditional may), and must fail without an open
+   * reservation on that location; either way the reservation is closed. Memory models give
+   * the reservation its meaning (checker/memory/exclusive-monitor.ts for SC and TSO).
+   */
+  | (InstrBase & { readonly op: 'loadExclusive'; readonly dst: number; readonly addr: Addr; readonly order: LoadOrder })
+  | (InstrBase & { readonly op: 'storeExclusive'; readonly status: number; readonly addr: Addr; readonly value: Expr; readonly order: StoreOrder })
   /** Take the access only when the value it reads satisfies `cond` (evaluated with `dst` set). */
   | (InstrBase & { readonly op: 'await'; readonly access: AwaitAccess; readonly cond: Expr })
   /** Nondeterministic choice among guarded alternatives (Promela's if/fi): each target's
@@ -143,7 +171,7 @@ export type Instr =
 export type Op = Instr['op'];
 
 export const VISIBLE_OPS: ReadonlySet<Op> = new Set<Op>([
-  'load', 'store', 'rmw', 'fence', 'await', 'select', 'atomicBegin', 'skip',
+  'load', 'store', 'rmw', 'fence', 'await', 'select', 'atomicBegin', 'skip', 'loadExclusive', 'storeExclusive',
 ]);
 
 // ---------------------------------------------------------------------------------------

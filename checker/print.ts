@@ -106,6 +106,8 @@ export class Printer {
         return `${dst}${i.rmw}${order(i.order)} ${this.addr(i.addr, t)}, ${args}`;
       })
       .with({ op: 'fence' }, (i) => `fence ${i.kind}`)
+      .with({ op: 'loadExclusive' }, (i) => `${t.regs[i.dst].name} := load-exclusive${order(i.order)} ${this.addr(i.addr, t)}`)
+      .with({ op: 'storeExclusive' }, (i) => `${t.regs[i.status].name} := store-exclusive${order(i.order)} ${this.addr(i.addr, t)} := ${this.expr(i.value, t, this.addrNames(i.addr))}`)
       .with({ op: 'await' }, (i) => {
         const a = i.access;
         const access = a.kind === 'load' ? `load${order(a.order)} ${this.addr(a.addr, t)}` : `${a.rmw}${order(a.order)} ${this.addr(a.addr, t)}, ${this.expr(a.operand, t)}`;

@@ -20,12 +20,37 @@ export interface StateEntry {
   readonly value: number | null;
   /** how people read it: READY(1), [slot.state:=READY(1)], "Xen0 @ wait" */
   readonly text: string;
+  /**
+   * Which part of the state it is, so that tools (ITF export) can rebuild structured
+   * values instead of parsing names. Optional: traces made before this field existed lack it.
+   */
+  readonly component?: StateComponent;
+  /** for `pc` and `register` entries: the thread it belongs to */
+  readonly thread?: string;
+}
+
+export type StateComponent = 'pc' | 'register' | 'memory' | 'ghost' | 'memory-model';
+
+/**
+ * Dependencies of an event on earlier reads of its thread (event ids), as herd's addr,
+ * data and ctrl relations: the reads the accessed address and the stored value were
+ * computed from, through registers, and the reads that a branch taken between the thread's
+ * previous event and this one depended on. A control dependency extends to every later
+ * event of the thread (ctrl;po ⊆ ctrl), so each read is listed once, at the first event
+ * after the branch; the full relation is that closed under program order.
+ */
+export interface EventDependencies {
+  readonly addr: readonly number[];
+  readonly data: readonly number[];
+  readonly ctrl: readonly number[];
 }
 
 export interface Change {
   readonly name: string;
   readonly before: string;
   readonly after: string;
+  /** the raw value after the change, null for a composite (a store buffer); optional for older producers */
+  readonly value?: number | null;
 }
 
 /** A memory event in herd's vocabulary: reads (R), writes (W) and fences (F). */
@@ -53,6 +78,8 @@ export interface MemoryEvent {
   readonly co?: number | null;
   /** the read and write of one read-modify-write share this number */
   readonly rmw?: number;
+  /** present when the event depends on earlier reads of its thread */
+  readonly deps?: EventDependencies;
 }
 
 export interface TraceStep {
@@ -80,6 +107,13 @@ export interface Trace {
   readonly violation: string;
   /** the state at the end of the trace */
   readonly final: readonly StateEntry[];
+  /**
+   * The reads (event ids) whose values the violation depends on: for a failed assertion,
+   * the reads its condition's registers were loaded from; for a run-time fault, those of the
+   * faulting access; otherwise (a deadlock, an invariant) each thread's newest read.
+   * Optional, for traces from producers that cannot tell.
+   */
+  readonly violatingReads?: readonly number[];
 }
 
 export interface PropertyResult {

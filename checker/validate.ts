@@ -42,8 +42,8 @@ export function addrRegs(a: Addr, out: Set<number> = new Set()): Set<number> {
 /** The expressions an instruction evaluates, with whether each is read before the instruction's own definition. */
 function readsOf(ins: Instr): { before: Expr[]; after: Expr[]; addrs: Addr[] } {
   return match(ins)
-    .with({ op: 'load' }, (i) => ({ before: [], after: [], addrs: [i.addr] }))
-    .with({ op: 'store' }, (i) => ({ before: [i.value], after: [], addrs: [i.addr] }))
+    .with({ op: 'load' }, { op: 'loadExclusive' }, (i) => ({ before: [], after: [], addrs: [i.addr] }))
+    .with({ op: 'store' }, { op: 'storeExclusive' }, (i) => ({ before: [i.value], after: [], addrs: [i.addr] }))
     .with({ op: 'rmw' }, (i) => ({ before: [i.operand, ...(i.expected ? [i.expected] : [])], after: [], addrs: [i.addr] }))
     .with({ op: 'await' }, (i) => ({
       before: i.access.kind === 'rmw' ? [i.access.operand, ...(i.access.expected ? [i.access.expected] : [])] : [],
@@ -62,7 +62,8 @@ function readsOf(ins: Instr): { before: Expr[]; after: Expr[]; addrs: Addr[] } {
 /** The register an instruction defines, if any. */
 export function definedReg(ins: Instr): number | null {
   return match(ins)
-    .with({ op: 'load' }, { op: 'assign' }, { op: 'choose' }, (i) => i.dst)
+    .with({ op: 'load' }, { op: 'loadExclusive' }, { op: 'assign' }, { op: 'choose' }, (i) => i.dst)
+    .with({ op: 'storeExclusive' }, (i) => i.status)
     .with({ op: 'rmw' }, (i) => i.dst)
     .with({ op: 'await' }, (i) => i.access.dst)
     .otherwise(() => null);
@@ -159,6 +160,7 @@ function validateThread(program: Program, t: Thread, assertionIds: Set<string>):
       for (let q = pc + 1; q < ins.end; q++) {
         if (code[q].op === 'atomicBegin') throw modelError(`atomic blocks do not nest`, code[q].src);
         if (code[q].op === 'select') throw modelError(`select() is not allowed inside atomic()`, code[q].src);
+        if (code[q].op === 'loadExclusive' || code[q].op === 'storeExclusive') throw modelError(`exclusives are not allowed inside atomic(): the block is indivisible already`, code[q].src);
         atomicOf[q] = pc;
       }
       atomicOf[ins.end] = pc;

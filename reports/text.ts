@@ -4,8 +4,9 @@
  */
 import type { MemoryModelInfo } from '../checker/memory/index.ts';
 import type { Model } from '../checker/model.ts';
-import type { Bounds, PropertyResult, Result, Trace, Verdict } from '../checker/result.ts';
+import type { Bounds, PropertyResult, Result, Trace, TraceStep, Verdict } from '../checker/result.ts';
 import type { Comparison, VerifyRow, VerifyRun } from '../checker/verify.ts';
+import { eventNode, traceGraphs } from './graph.ts';
 
 export const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -27,20 +28,50 @@ export function renderBounds(r: Pick<Result, 'states' | 'transitions' | 'depth' 
   return parts.join(' · ');
 }
 
+/**
+ * A counterexample as numbered steps. Routine store-buffer flushes (stores the
+ * explanation does not need, reports/graph/routine-steps.ts) are folded, consecutive ones
+ * into one line; steps the explanation rests on are starred; a store buffer's change shows
+ * its new content only; and the trace ends with why it violates the property. The JSON
+ * trace keeps every step in full.
+ */
 export function renderTrace(t: Trace): string {
+  const tg = traceGraphs(t);
   const lines: string[] = [];
   const width = Math.max(...t.steps.map((s) => s.actor.length), 8);
-  for (const s of t.steps) {
+  const composite = new Set(t.initial.filter((e) => e.value === null).map((e) => e.name));
+  const events = new Map(t.events.map((e) => [e.id, e]));
+  const madeVisible = (s: TraceStep): string => s.events.map((id) => events.get(id)).filter((e) => e?.kind === 'W')
+    .map((e) => `${e!.location} := ${e!.valueText}`).join(', ');
+  for (let i = 0; i < t.steps.length; i++) {
+    const s = t.steps[i];
+    if (tg.routine.has(s.index)) {
+      let j = i;
+      while (j + 1 < t.steps.length && tg.routine.has(t.steps[j + 1].index)) j++;
+      const run = t.steps.slice(i, j + 1);
+      const actors = [...new Set(run.map((x) => x.actor))];
+      const range = i === j ? String(s.index) : `${s.index}–${t.steps[j].index}`;
+      const stores = run.map(madeVisible).join(', ');
+      lines.push(`  ${range.padStart(3)}  ${(actors.length === 1 ? actors[0] : 'store buffers').padEnd(width)}  ⋯ routine: ${stores} become${run.length === 1 && !stores.includes(',') ? 's' : ''} visible`);
+      i = j;
+      continue;
+    }
     const src = s.source ? `  [${s.source}]` : '';
-    lines.push(`  ${String(s.index).padStart(3)}  ${s.actor.padEnd(width)}  ${s.action}${src}`);
-    const changes = s.changes.filter((c) => !c.name.endsWith('.pc'));
-    if (changes.length > 0) lines.push(`       ${' '.repeat(width)}  ${changes.map((c) => `${c.name}: ${c.before} → ${c.after}`).join('; ')}`);
+    const onStory = s.events.some((id) => tg.events.hasNode(eventNode(id)) && tg.events.getNodeAttribute(eventNode(id), 'marked'));
+    lines.push(`${onStory ? ' *' : '  '}${String(s.index).padStart(3)}  ${s.actor.padEnd(width)}  ${s.action}${src}`);
+    const changes = s.changes.filter((c) => !c.name.endsWith('.pc'))
+      .map((c) => (composite.has(c.name) ? `${c.name} now ${c.after}` : `${c.name}: ${c.before} → ${c.after}`));
+    if (changes.length > 0) lines.push(`       ${' '.repeat(width)}  ${changes.join('; ')}`);
   }
   const where = t.final.filter((e) => e.name.endsWith('.pc')).map((e) => `${e.name.slice(0, -3)} ${e.text}`);
   lines.push(`  end: ${t.violation}`);
   if (where.length > 0) lines.push(`       threads: ${where.join(', ')}`);
   const buffers = t.final.filter((e) => e.value === null && e.text !== '[]');
   if (buffers.length > 0) lines.push(`       ${buffers.map((e) => `${e.name} = ${e.text}`).join(', ')}`);
+  tg.explanation.sentences.forEach((x, k) => lines.push(`  ${k === 0 ? 'why:' : '    '} ${x}`));
+  if (tg.explanation.edges.length > 0 || tg.routine.size > 0) {
+    lines.push(`       (*: a step the explanation rests on${tg.routine.size > 0 ? '; ⋯: routine store-buffer flushes, folded (--json and --report keep every step)' : ''})`);
+  }
   return lines.join('\n');
 }
 

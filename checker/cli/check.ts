@@ -7,6 +7,7 @@ import { DEFAULT_BUFFER } from '../check.ts';
 import { asInputError, checkModel, findModel } from '../run.ts';
 import { checkJson } from '../../reports/json.ts';
 import { renderCheck } from '../../reports/text.ts';
+import * as path from 'node:path';
 import {
   collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, parseParams, positiveInt, positiveNumber, progressPrinter,
   type CommandContext,
@@ -26,6 +27,7 @@ export function registerCheck(program: Command, { io, setExit }: CommandContext)
     .option('--timeout <seconds>', 'stop after this long (the verdict is then incomplete)', positiveNumber('--timeout'))
     .option('--exact', 'store whole states instead of 64-bit fingerprints')
     .option('--json', 'print one JSON object')
+    .option('--report <dir>', 'write a report folder per violation into <dir> (HTML, ITF, DOT, GraphML, Mermaid, summary.json)')
     .option('--no-progress', 'do not print progress lines on stderr')
     .exitOverride()
     .action(async (modelArg, opts) => {
@@ -54,6 +56,14 @@ export function registerCheck(program: Command, { io, setExit }: CommandContext)
       if (E.isLeft(outcome)) throw outcome.left;
       const { model, result } = outcome.right;
       io.out(opts.json ? JSON.stringify(checkJson(result)) : renderCheck(result, model));
+      if (opts.report !== undefined) {
+        // loaded only when asked for: Graphviz and the renderers would slow every start-up
+        const { writeCheckReport } = await import('../../reports/folders/check.ts');
+        const folders = await writeCheckReport(opts.report, result, model);
+        const say = opts.json ? io.err : io.out;
+        for (const f of folders) say(`report: ${path.join(f, 'report.html')}`);
+        say(`summary: ${path.join(opts.report, 'summary.json')}`);
+      }
       setExit(result.verdict === 'violated' ? EXIT_VIOLATED : result.verdict === 'incomplete' ? EXIT_INCOMPLETE : EXIT_OK);
     });
 }

@@ -6,6 +6,7 @@ import { supportedMemoryModels, verifyModels } from '../verify.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
 import { verifyJson } from '../../reports/json.ts';
 import { renderVerifyRun, renderVerifySummary, summarize } from '../../reports/text.ts';
+import * as path from 'node:path';
 import {
   collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, positiveInt, positiveNumber, progressPrinter,
   type CommandContext,
@@ -23,9 +24,10 @@ export function registerVerify(program: Command, { io, setExit }: CommandContext
     .option('--timeout <seconds>', 'bound each run in time', positiveNumber('--timeout'))
     .option('--exact', 'store whole states instead of 64-bit fingerprints')
     .option('--json', 'print one JSON object per line and property')
+    .option('--report <dir>', 'write a report folder per violation found, index.html (the verdict matrix), junit.xml and summary.json into <dir>')
     .option('--no-progress', 'do not print progress lines on stderr')
     .exitOverride()
-    .action((opts) => {
+    .action(async (opts) => {
       const names = BUILTIN_MODELS.map((m) => m.name);
       for (const n of opts.model ?? []) if (!names.includes(n)) throw usageError(`unknown model '${n}' (built-in models: ${names.join(', ')})`);
       const mms = opts.mm?.map(memoryModelName);
@@ -49,6 +51,12 @@ export function registerVerify(program: Command, { io, setExit }: CommandContext
       const supported = new Set(BUILTIN_MODELS.flatMap(supportedMemoryModels));
       const notImplemented = [...declared].filter((mm) => !supported.has(mm) && (!mms || mms.includes(mm)));
       if (!opts.json) io.out(renderVerifySummary(runs, notImplemented, (performance.now() - started) / 1000));
+      if (opts.report !== undefined) {
+        // loaded only when asked for: Graphviz and the renderers would slow every start-up
+        const { writeVerifyReport } = await import('../../reports/folders/verify.ts');
+        await writeVerifyReport(opts.report, runs);
+        (opts.json ? io.err : io.out)(`report: ${path.join(opts.report, 'index.html')} · ${path.join(opts.report, 'junit.xml')} · ${path.join(opts.report, 'summary.json')}`);
+      }
       const s = summarize(runs.flatMap((r) => r.rows));
       setExit(s.differ > 0 ? EXIT_VIOLATED : s.incomplete > 0 ? EXIT_INCOMPLETE : EXIT_OK);
     });

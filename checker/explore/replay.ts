@@ -3,14 +3,21 @@
  * only its parent and the index of the step that reached it; here the steps are run again
  * from the initial state with tracing on, and each one is turned into a TraceStep with
  * what the thread did, the values it read and wrote, the memory events in herd's
- * vocabulary (with reads-from and coherence order), and the state change.
+ * vocabulary (with reads-from, coherence order and the addr/data/ctrl dependencies followed
+ * through registers), and the state change. A read that overtakes its thread's own
+ * buffered stores says so, and a store leaving a buffer says when it was made, so a
+ * weak-memory step reads as the reordering it is.
  */
 import type { CompiledProgram } from '../compile.ts';
-import { OP_ATOMIC_BEGIN, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_RMW, OP_SELECT, OP_SKIP } from '../compile.ts';
+import {
+  OP_ASSERT, OP_ASSIGN, OP_ATOMIC_BEGIN, OP_CHOOSE, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_BRANCH, OP_GUARD, OP_LOAD_EX, OP_RMW, OP_SELECT, OP_SKIP, OP_STORE_EX,
+  type CompiledInstr,
+} from '../compile.ts';
 import type { FenceKind } from '../ir.ts';
-import { FENCE_FULL, FENCE_LD, type MemoryModel } from '../memory/model.ts';
+import { FENCE_FULL, FENCE_ISB, FENCE_LD, type MemoryModel } from '../memory/model.ts';
 import { Printer } from '../print.ts';
-import type { Change, MemoryEvent, StateEntry, Trace, TraceStep } from '../result.ts';
+import type { Change, EventDependencies, MemoryEvent, StateEntry, Trace, TraceStep } from '../result.ts';
+import { exprRegs } from '../validate.ts';
 import { formatPosition } from '../source.ts';
 import type { SearchOutcome, ViolationRecord } from './search.ts';
 import { SuccessorGenerator, type StepTracer, type SuccessorSink } from './successors.ts';
@@ -47,7 +54,7 @@ class Capture implements SuccessorSink {
   }
 }
 
-const FENCE_NAMES: readonly FenceKind[] = ['full', 'ld', 'st'];
+const FENCE_NAMES: readonly FenceKind[] = ['full', 'ld', 'st', 'isb'];
 
 /** Names and values of every component of a state, for traces. */
 export class StateNaming {
@@ -61,23 +68,23 @@ export class StateNaming {
     const p = this.printer;
     const out: StateEntry[] = [];
     program.threads.forEach((t, ti) => {
-      out.push({ name: `${t.name}.pc`, value: s[ti], text: p.position(t, s[ti]) });
+      out.push({ name: `${t.name}.pc`, value: s[ti], text: p.position(t, s[ti]), component: 'pc', thread: t.name });
       t.regs.forEach((r, ri) => {
         const v = s[layout.regBase[ti] + ri];
-        out.push({ name: `${t.name}.${r.name}`, value: v, text: p.named(v, r.values) });
+        out.push({ name: `${t.name}.${r.name}`, value: v, text: p.named(v, r.values), component: 'register', thread: t.name });
       });
     });
     for (let c = 0; c < layout.cells; c++) {
       const v = s[layout.memBase + c];
-      out.push({ name: p.cellName(c), value: v, text: p.cellValue(c, v) });
+      out.push({ name: p.cellName(c), value: v, text: p.cellValue(c, v), component: 'memory' });
     }
     for (let g = 0; g < layout.ghostCells; g++) {
       const gh = program.ghosts[layout.ghostLoc[g]];
       const v = s[layout.ghostBase + g];
-      out.push({ name: `ghost ${gh.size === 1 ? gh.name : `${gh.name}[${layout.ghostIndex[g]}]`}`, value: v, text: p.named(v, gh.values) });
+      out.push({ name: `ghost ${gh.size === 1 ? gh.name : `${gh.name}[${layout.ghostIndex[g]}]`}`, value: v, text: p.named(v, gh.values), component: 'ghost' });
     }
     for (const d of this.mm.describe(s, { cell: (c) => p.cellName(c), value: (c, v) => p.cellValue(c, v), thread: (t) => program.threads[t].name })) {
-      out.push({ name: d.name, value: null, text: d.value });
+      out.push({ name: d.name, value: null, text: d.value, component: 'memory-model' });
     }
     return out;
   }
@@ -85,17 +92,21 @@ export class StateNaming {
 
 function diff(a: readonly StateEntry[], b: readonly StateEntry[]): Change[] {
   const out: Change[] = [];
-  for (let i = 0; i < b.length; i++) if (a[i].text !== b[i].text) out.push({ name: b[i].name, before: a[i].text, after: b[i].text });
+  for (let i = 0; i < b.length; i++) if (a[i].text !== b[i].text) out.push({ name: b[i].name, before: a[i].text, after: b[i].text, value: b[i].value });
   return out;
 }
 
-/** Rebuilds the shortest counterexample for violation `v` of a finished search. */
-export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutcome, v: ViolationRecord): Trace {
+/**
+ * Rebuilds the shortest counterexample for violation `v` of a finished search. `checked`
+ * must be the property set the search ran with: asserts of unchecked properties pass, and
+ * replaying them otherwise would change which step each recorded move index names.
+ */
+export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutcome, v: ViolationRecord, checked?: ReadonlySet<number>): Trace {
   const naming = new StateNaming(cp, mm);
   const p = naming.printer;
   const program = cp.program;
   const rec = new Recorder();
-  const gen = new SuccessorGenerator(cp, mm);
+  const gen = new SuccessorGenerator(cp, mm, checked);
   gen.tracer = rec;
   mm.tracer = rec;
   try {
@@ -112,6 +123,7 @@ export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutc
     const events: MemoryEvent[] = [];
     const ev = new EventBuilder(cp, p, events);
     let violationText = v.message;
+    let stepViolation = false;
     for (let i = 1; i < moves.length; i++) {
       rec.reset(0);
       const cap = new Capture(moves[i], rec);
@@ -123,7 +135,7 @@ export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutc
       const after = naming.entries(cur);
       steps.push({ ...step, changes: diff(before, after) });
       before = after;
-      if (cap.got.violation !== null) violationText = cap.got.violation;
+      if (cap.got.violation !== null) { violationText = cap.got.violation; stepViolation = true; }
     }
     return {
       property: cp.properties[v.property].id,
@@ -132,22 +144,95 @@ export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutc
       events,
       violation: violationText,
       final: before,
+      violatingReads: stepViolation ? ev.readsOfLastInstruction() : ev.newestReads(),
     };
   } finally {
     mm.tracer = null;
   }
 }
 
+/** A register's provenance: the reads (event ids) its value was computed from. */
+type Taint = readonly number[];
+const CLEAN: Taint = [];
+
+function union(a: Taint, b: Taint): Taint {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+/** A buffered store, until it becomes visible. */
+interface Pending { readonly t: number; readonly cell: number; readonly id: number; readonly step: number }
+
 /** Turns the raw events of each step into herd-style memory events and a readable action. */
 class EventBuilder {
   private readonly lastVisible: (number | null)[];
   private readonly coCount: number[];
-  private readonly pending: { t: number; cell: number; id: number }[] = [];
+  private readonly pending: Pending[] = [];
   private rmwCount = 0;
+  /** by absolute register index: the reads its value came from */
+  private readonly taint = new Map<number, Taint>();
+  /** per thread: reads that branches since the thread's last event depended on */
+  private readonly ctrlPending: Taint[];
+  /** per thread: its newest read */
+  private readonly newestRead: number[];
+  private lastInstr: { readonly t: number; readonly ins: CompiledInstr } | null = null;
 
   constructor(private readonly cp: CompiledProgram, private readonly p: Printer, private readonly out: MemoryEvent[]) {
     this.lastVisible = new Array(cp.layout.cells).fill(null);
     this.coCount = new Array(cp.layout.cells).fill(0);
+    const n = cp.threads.length;
+    this.ctrlPending = new Array<Taint>(n).fill(CLEAN);
+    this.newestRead = new Array<number>(n).fill(-1);
+  }
+
+  private taintOf(regs: Int32Array): Taint {
+    let out = CLEAN;
+    for (const r of regs) out = union(out, this.taint.get(r) ?? CLEAN);
+    return out;
+  }
+
+  private addCtrl(t: number, reads: Taint): void {
+    if (reads.length === 0) return;
+    this.ctrlPending[t] = union(this.ctrlPending[t], reads);
+  }
+
+  /** The dependencies of an access by `ins`; the thread's pending control dependencies go to its first event after the branch. */
+  private deps(t: number, ins: CompiledInstr, withData: boolean, takeCtrl: boolean): EventDependencies | undefined {
+    const addr = this.taintOf(ins.depAddr);
+    const data = withData ? this.taintOf(ins.depData) : CLEAN;
+    const ctrl = takeCtrl ? this.ctrlPending[t] : CLEAN;
+    if (takeCtrl) this.ctrlPending[t] = CLEAN;
+    return addr.length + data.length + ctrl.length === 0 ? undefined : { addr, data, ctrl };
+  }
+
+  /** Reads behind a failed assertion's condition, or behind a faulting instruction's operands. */
+  readsOfLastInstruction(): number[] {
+    const last = this.lastInstr;
+    if (last === null) return [];
+    const { t, ins } = last;
+    if (ins.op === OP_ASSERT && ins.ir.op === 'assert') {
+      const base = this.cp.layout.regBase[t];
+      return [...this.taintOf(Int32Array.from([...exprRegs(ins.ir.cond)], (r) => base + r))];
+    }
+    return [...union(union(this.taintOf(ins.depAddr), this.taintOf(ins.depData)), union(this.taintOf(ins.depSources), this.taintOf(ins.depCtrl)))];
+  }
+
+  /**
+   * For a deadlock or an invariant, which no single instruction decides: each thread's
+   * newest read, the last thing it learnt from memory before it stopped or moved on.
+   */
+  newestReads(): number[] {
+    return this.newestRead.filter((r) => r >= 0).sort((a, b) => a - b);
+  }
+
+  /** "ahead of its buffered store x := 1 (step 3)": what a read from memory overtakes. */
+  private overtaken(t: number): string {
+    const mine = this.pending.filter((q) => q.t === t);
+    if (mine.length === 0) return '';
+    const shown = mine.slice(0, 3).map((q) => `${this.out[q.id].location} := ${this.out[q.id].valueText} of step ${q.step}`);
+    const more = mine.length > 3 ? ` and ${mine.length - 3} more` : '';
+    return ` (reordered before its buffered store${mine.length > 1 ? 's' : ''} ${shown.join(', ')}${more}, not yet visible)`;
   }
 
   step(index: number, raw: readonly Raw[]): Omit<TraceStep, 'changes'> {
@@ -163,23 +248,33 @@ class EventBuilder {
     let instrText = '';
     let rmwId: number | undefined;
     let rmwRead: MemoryEvent | null = null;
-    let currentOp = -1;
+    let current: CompiledInstr | null = null;
     let inAtomic = false;
 
     const push = (e: MemoryEvent): void => { this.out.push(e); ids.push(e.id); };
+    /** a store-exclusive that has not written (yet): if nothing follows, it failed */
+    let storeEx = false;
     const closeRmw = (): void => {
       if (rmwRead) group.what.push(`rmw ${rmwRead.location}: read ${rmwRead.valueText}, no write`);
       rmwRead = null;
+      if (storeEx) group.what.push('store-exclusive fails (status 1), nothing written');
+      storeEx = false;
     };
     for (const r of raw) {
       switch (r.e) {
         case 'instr': {
           const ins = this.cp.threads[r.t].code[r.pc];
+          this.lastInstr = { t: r.t, ins };
           closeRmw();
-          currentOp = ins.op;
+          current = ins;
           instrText = this.p.instr(ins.ir, this.cp.program.threads[r.t]);
           rmwId = ins.op === OP_RMW || ins.op === OP_AWAIT_RMW ? ++this.rmwCount : undefined;
+          storeEx = ins.op === OP_STORE_EX;
           if (ins.op === OP_ATOMIC_BEGIN) inAtomic = true;
+          if (ins.op === OP_ASSIGN && ins.dst >= 0) this.taint.set(ins.dst, this.taintOf(ins.depSources));
+          // a store-exclusive's status and a nondeterministic choice come from no read
+          if ((ins.op === OP_STORE_EX || ins.op === OP_CHOOSE) && ins.dst >= 0) this.taint.set(ins.dst, CLEAN);
+          if (ins.op === OP_BRANCH || ins.op === OP_GUARD) this.addCtrl(r.t, this.taintOf(ins.depCtrl));
           if (ins.visible && ins.op !== OP_SELECT && (!inAtomic || ins.op === OP_ATOMIC_BEGIN)) {
             if (source === null) source = formatPosition(ins.ir.src);
             group = { note: ins.ir.note ?? null, what: [] };
@@ -191,53 +286,71 @@ class EventBuilder {
         }
         case 'read': {
           const rf = r.source === 'buffer' ? this.newestPending(r.t, r.cell) : this.lastVisible[r.cell];
+          const id = this.out.length;
+          const deps = current ? this.deps(r.t, current, false, true) : undefined;
           const e: MemoryEvent = {
-            id: this.out.length, step: index, thread: th.name, kind: 'R', location: this.p.cellName(r.cell), value: r.value,
+            id, step: index, thread: th.name, kind: 'R', location: this.p.cellName(r.cell), value: r.value,
             valueText: this.p.cellValue(r.cell, r.value), instruction: instrText, rf, source: r.source,
             ...(rmwId !== undefined ? { rmw: rmwId } : {}),
+            ...(deps ? { deps } : {}),
           };
+          const overtakes = r.source === 'memory' ? this.overtaken(r.t) : '';
           push(e);
+          this.newestRead[r.t] = id;
+          if (current && current.dst >= 0) this.taint.set(current.dst, [id]);
+          // an await proceeds only on the values its condition accepts: a branch on this read
+          if (current && (current.op === OP_AWAIT_LOAD || current.op === OP_AWAIT_RMW)) this.addCtrl(r.t, [id]);
           if (rmwId !== undefined) { rmwRead = e; break; }
-          const verb = currentOp === OP_AWAIT_LOAD ? 'await' : 'load';
-          group.what.push(`${verb} ${e.location} → ${e.valueText}${r.source === 'buffer' ? ' (forwarded from its own store buffer)' : ''}`);
+          const verb = current?.op === OP_AWAIT_LOAD ? 'await' : current?.op === OP_LOAD_EX ? 'load-exclusive' : 'load';
+          group.what.push(`${verb} ${e.location} → ${e.valueText}${r.source === 'buffer' ? ' (forwarded from its own store buffer)' : overtakes}`);
           break;
         }
         case 'write': {
           const id = this.out.length;
+          const deps = current ? this.deps(r.t, current, true, rmwRead === null) : undefined;
           const e: MemoryEvent = {
             id, step: index, thread: th.name, kind: 'W', location: this.p.cellName(r.cell), value: r.value,
             valueText: this.p.cellValue(r.cell, r.value), instruction: instrText,
             visibleAt: r.visible ? index : null, co: r.visible ? this.coCount[r.cell]++ : null,
             ...(rmwId !== undefined ? { rmw: rmwId } : {}),
+            ...(deps ? { deps } : {}),
           };
           push(e);
           if (r.visible) this.lastVisible[r.cell] = id;
-          else this.pending.push({ t: r.t, cell: r.cell, id });
+          else this.pending.push({ t: r.t, cell: r.cell, id, step: index });
           if (rmwRead && rmwRead.rmw === rmwId) {
             group.what.push(`rmw ${e.location}: ${rmwRead.valueText} → ${e.valueText}`);
             rmwRead = null;
           } else {
-            group.what.push(`store ${e.location} := ${e.valueText}${r.visible ? '' : ' (into its store buffer)'}`);
+            const verb = storeEx ? 'store-exclusive succeeds (status 0):' : 'store';
+            storeEx = false;
+            group.what.push(`${verb} ${e.location} := ${e.valueText}${r.visible ? '' : ' (into its store buffer)'}`);
           }
           break;
         }
         case 'commit': {
           const k = this.pending.findIndex((q) => q.t === r.t && q.cell === r.cell);
+          let made = '';
           if (k >= 0) {
-            const { id } = this.pending[k];
+            const { id, step } = this.pending[k];
             this.pending.splice(k, 1);
             this.out[id] = { ...this.out[id], visibleAt: index, co: this.coCount[r.cell]++ };
             this.lastVisible[r.cell] = id;
             ids.push(id);
+            made = ` (stored at step ${step})`;
           }
-          group.what.push(`${this.p.cellName(r.cell)} := ${this.p.cellValue(r.cell, r.value)} leaves ${this.cp.program.threads[r.t].name}'s store buffer and becomes visible`);
+          group.what.push(`${this.p.cellName(r.cell)} := ${this.p.cellValue(r.cell, r.value)} leaves ${this.cp.program.threads[r.t].name}'s store buffer and becomes visible${made}`);
           if (groups.length === 0) groups.push(group);
           break;
         }
         case 'fence': {
           const kind = FENCE_NAMES[r.kind] ?? 'full';
-          push({ id: this.out.length, step: index, thread: th.name, kind: 'F', location: '', value: 0, valueText: '', instruction: instrText, fence: kind });
-          group.what.push(`fence ${kind}${r.kind === FENCE_FULL ? '' : r.kind === FENCE_LD ? ' (orders R→R, R→W)' : ' (orders W→W)'}`);
+          const deps = current ? this.deps(r.t, current, false, true) : undefined;
+          push({
+            id: this.out.length, step: index, thread: th.name, kind: 'F', location: '', value: 0, valueText: '', instruction: instrText, fence: kind,
+            ...(deps ? { deps } : {}),
+          });
+          group.what.push(`fence ${kind}${r.kind === FENCE_FULL ? '' : r.kind === FENCE_LD ? ' (orders R→R, R→W)' : r.kind === FENCE_ISB ? ' (instruction barrier)' : ' (orders W→W)'}`);
           break;
         }
         case 'internal':

@@ -15,7 +15,7 @@
  */
 import {
   OP_ASSERT, OP_ASSIGN, OP_ATOMIC_BEGIN, OP_ATOMIC_END, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_BRANCH, OP_CHOOSE,
-  OP_FENCE, OP_GUARD, OP_JUMP, OP_LOAD, OP_RMW, OP_SELECT, OP_SET_GHOST, OP_SKIP, OP_STORE,
+  OP_FENCE, OP_GUARD, OP_JUMP, OP_LOAD, OP_LOAD_EX, OP_RMW, OP_SELECT, OP_SET_GHOST, OP_SKIP, OP_STORE, OP_STORE_EX,
   fault, rmwResult, RUNTIME_ERROR_ID,
   type CompiledProgram, type CompiledThread,
 } from '../compile.ts';
@@ -233,6 +233,33 @@ export class SuccessorGenerator {
         const s = this.copy(src, d);
         s[t] = pc + 1;
         this.local(s, t, d + 1);
+        break;
+      }
+      case OP_LOAD_EX: {
+        const cell = ins.addr(src);
+        if (cell < 0) { this.faulted(src, m, t); return; }
+        const n = mm.loadCount(src, t, cell, ins.order);
+        for (let k = 0; k < n; k++) {
+          const s = this.copy(src, d);
+          s[ins.dst] = mm.loadExclusive(s, t, cell, ins.order, k);
+          s[t] = pc + 1;
+          this.local(s, t, d + 1);
+          if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
+        }
+        break;
+      }
+      case OP_STORE_EX: {
+        const cell = ins.addr(src);
+        const v = ins.value(src);
+        if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
+        const n = mm.storeExclusiveCount(src, t, cell, ins.order);
+        for (let k = 0; k < n; k++) {
+          const s = this.copy(src, d);
+          s[ins.dst] = mm.storeExclusive(s, t, cell, v, ins.order, k);
+          s[t] = pc + 1;
+          this.local(s, t, d + 1);
+          if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
+        }
         break;
       }
       default:

@@ -18,14 +18,14 @@ export const MEMORY_MODELS: readonly MemoryModelInfo[] = [
     name: 'sc',
     title: 'sequential consistency',
     allows: 'interleavings only',
-    create: (layout) => new SequentialConsistency(layout),
+    create: (layout, opts) => new SequentialConsistency(layout, opts.exclusives),
     buffered: false,
   },
   {
     name: 'tso',
     title: 'x86-TSO',
     allows: 'W→R reordering through a FIFO store buffer per thread, with store forwarding',
-    create: (layout, opts) => new TotalStoreOrder(layout, opts.buffer),
+    create: (layout, opts) => new TotalStoreOrder(layout, opts.buffer, opts.exclusives),
     buffered: true,
   },
 ];

@@ -21,9 +21,13 @@ export const ORDER_PLAIN = 0;
 export const ORDER_ACQUIRE = 1;
 export const ORDER_RELEASE = 2;
 export const ORDER_ACQ_REL = 3;
+/** LDAPR's RCpc acquire (ir.ts `acquire_pc`) */
+export const ORDER_ACQUIRE_PC = 4;
 export const FENCE_FULL = 0;
 export const FENCE_LD = 1;
 export const FENCE_ST = 2;
+/** Arm's ISB (ir.ts `isb`) */
+export const FENCE_ISB = 3;
 
 export interface StateLayout {
   readonly threads: number;
@@ -35,6 +39,11 @@ export interface StateLayout {
 export interface MemoryModelOptions {
   /** store-buffer capacity per thread (TSO) or per thread and location (PSO) */
   readonly buffer: number;
+  /**
+   * whether the program has exclusives (loadExclusive/storeExclusive): a model keeps
+   * reservation state only then, so programs without them pay nothing for it
+   */
+  readonly exclusives: boolean;
 }
 
 /** What a memory model reports while a counterexample is replayed (never during search). */
@@ -71,6 +80,19 @@ export interface MemoryModel {
 
   fenceCount(s: Int32Array, t: number, kind: number): number;
   fence(s: Int32Array, t: number, kind: number, k: number): void;
+
+  /**
+   * Exclusives (ir.ts `loadExclusive`/`storeExclusive`, Arm's LDXR/STXR). A load-exclusive
+   * has `loadCount` outcomes like a load; outcome k returns the value read and opens t's
+   * reservation on what it read. A store-exclusive has `storeExclusiveCount` outcomes;
+   * outcome k returns the status it writes to its register: 1 when it failed and wrote
+   * nothing (always possible), 0 when it stored — possible only if its write can follow the
+   * write the load-exclusive read in coherence order with no other thread's write between.
+   * Either way t's reservation is closed. Only called when `MemoryModelOptions.exclusives`.
+   */
+  loadExclusive(s: Int32Array, t: number, cell: number, order: number, k: number): number;
+  storeExclusiveCount(s: Int32Array, t: number, cell: number, order: number): number;
+  storeExclusive(s: Int32Array, t: number, cell: number, value: number, order: number, k: number): number;
 
   /** Atomic blocks: whether one may start now, and how its accesses behave inside. */
   atomicEnabled(s: Int32Array, t: number): boolean;

@@ -18,9 +18,17 @@
  * makes room. Each time that happens `bufferFullHits` counts it, so a verdict can say
  * whether the bound limited the search.
  *
+ * Exclusives (x86 has none; they are given a meaning so AArch64 tests run under TSO too):
+ * a load-exclusive is a load; a store-exclusive may always fail, and succeeds like a locked
+ * instruction — with an empty buffer, straight to memory — only while the reservation holds
+ * (exclusive-monitor.ts: no other thread's write reached memory after the write the
+ * load-exclusive read).
+ *
  * State per thread: [n, cell0, value0, cell1, value1, ...], oldest first; unused entries
- * are zero so equal buffers encode equally.
+ * are zero so equal buffers encode equally. The reservations follow, when the program has
+ * exclusives.
  */
+import { ExclusiveMonitor } from './exclusive-monitor.ts';
 import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
 import { FENCE_FULL } from './model.ts';
 
@@ -33,13 +41,16 @@ export class TotalStoreOrder implements MemoryModel {
   private readonly base: number;
   private readonly stride: number;
   private readonly threads: number;
+  private readonly monitor: ExclusiveMonitor | null;
 
-  constructor(layout: StateLayout, readonly capacity: number) {
+  constructor(layout: StateLayout, readonly capacity: number, exclusives = false) {
     this.mem = layout.memBase;
     this.base = layout.mmBase;
     this.threads = layout.threads;
     this.stride = 1 + 2 * capacity;
-    this.size = this.threads * this.stride;
+    const buffers = this.threads * this.stride;
+    this.monitor = exclusives ? new ExclusiveMonitor(this.base + buffers, this.threads) : null;
+    this.size = buffers + (exclusives ? ExclusiveMonitor.size(this.threads) : 0);
   }
 
   init(_s: Int32Array): void {}
@@ -87,6 +98,7 @@ export class TotalStoreOrder implements MemoryModel {
 
   rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void {
     s[this.mem + cell] = value;
+    if (this.monitor !== null) this.monitor.reached(s, t, cell);
     if (this.tracer) this.tracer.write(t, cell, value, true);
   }
 
@@ -96,6 +108,26 @@ export class TotalStoreOrder implements MemoryModel {
   }
 
   fence(): void {}
+
+  loadExclusive(s: Int32Array, t: number, cell: number): number {
+    const v = this.load(s, t, cell);
+    const b = this.base + t * this.stride;
+    let pending = 0;
+    for (let i = 0; i < s[b]; i++) if (s[b + 1 + 2 * i] === cell) pending++;
+    this.monitor!.open(s, t, cell, pending);
+    return v;
+  }
+
+  /** Outcome 0: the store-exclusive fails; outcome 1 (empty buffer, reservation holds): it stores to memory. */
+  storeExclusiveCount(s: Int32Array, t: number, cell: number): number {
+    return s[this.base + t * this.stride] === 0 && this.monitor!.holds(s, t, cell) ? 2 : 1;
+  }
+
+  storeExclusive(s: Int32Array, t: number, cell: number, value: number, _order: number, k: number): number {
+    if (k === 1) this.rmwWrite(s, t, cell, 0, value);
+    this.monitor!.close(s, t);
+    return k === 1 ? 0 : 1;
+  }
 
   atomicEnabled(s: Int32Array, t: number): boolean {
     return s[this.base + t * this.stride] === 0;
@@ -130,6 +162,7 @@ export class TotalStoreOrder implements MemoryModel {
     const cell = s[b + 1];
     const value = s[b + 2];
     s[this.mem + cell] = value;
+    if (this.monitor !== null) this.monitor.reached(s, t, cell);
     for (let i = 1; i < n; i++) {
       s[b + 1 + 2 * (i - 1)] = s[b + 1 + 2 * i];
       s[b + 2 + 2 * (i - 1)] = s[b + 2 + 2 * i];
@@ -151,6 +184,7 @@ export class TotalStoreOrder implements MemoryModel {
       }
       out.push({ name: `store buffer of ${names.thread(t)}`, value: `[${entries.join(', ')}]` });
     }
+    if (this.monitor !== null) out.push(...this.monitor.describe(s, names));
     return out;
   }
 }

@@ -45,3 +45,17 @@ export function awaitEvent(t: ThreadBuilder, mm: MemoryModelName, got: Reg, pend
 export function notifyXen(t: ThreadBuilder, mm: MemoryModelName, woke: Reg, blocked: LocRef, opts: InstrOptions = {}): void {
   testAndClearBit(t, mm, woke, blocked, 0, { note: opts.note ?? `notify Xen: test_and_clear_bit(_VPF_blocked_in_xen) and wake` });
 }
+
+/**
+ * A consumer that sleeps until `pending` is set without taking it: the port stays pending
+ * until the consumer clears it with `clearEvent`, wherever its code does that (before
+ * scanning the shared state, or, wrongly, after: protocols.md B-B1). `got` receives P.
+ */
+export function waitForEvent(t: ThreadBuilder, got: Reg, pending: LocRef, opts: InstrOptions = {}): void {
+  t.await(got, pending, got.eq(1), { note: opts.note ?? `wait for event ${pending.name}` });
+}
+
+/** The consumer clears P with a fully ordered RMW (test_and_clear_bit). */
+export function clearEvent(t: ThreadBuilder, mm: MemoryModelName, pending: LocRef, opts: InstrOptions = {}): void {
+  testAndClearBit(t, mm, null, pending, 0, { note: opts.note ?? `clear pending ${pending.name}` });
+}

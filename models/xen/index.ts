@@ -10,3 +10,4 @@ export * from './vcpu-io.ts';
 export * from './buffered-ioreq.ts';
 export * from './spinlock.ts';
 export * from './domain.ts';
+export * from './grant-ring.ts';

@@ -243,3 +243,24 @@ describe('the search reports what it is doing', () => {
     expect(flushes).toEqual([1, 2]);
   });
 });
+
+describe('checking some properties only', () => {
+  it('replays the trace of a selected property through a failing assert of an unselected one', () => {
+    const p = program('two-asserts', (m) => {
+      const x = m.shared('x');
+      m.thread('P', (t) => {
+        const r = t.reg('r', 0);
+        t.store(x, 1);
+        t.load(r, x);
+        t.assert(r.eq(0), 'noisy', 'fails on every path');
+        t.store(x, 2);
+      });
+      m.invariant('two', m.mem(x).ne(2));
+    });
+    const r = run(p, 'sc', { properties: ['two'] });
+    const two = prop(r, 'two');
+    expect(two.verdict).toBe('violated');
+    expect(two.trace!.steps.map((s) => s.action)).toEqual(['store x := 1', 'load x → 1', 'store x := 2']);
+    expect(r.properties.map((q) => q.id)).toEqual(['two']);
+  });
+});
