@@ -30,6 +30,8 @@ interface Config {
   readonly mm: MemoryModelName;
   readonly params: Record<string, number | string>;
   readonly buffer?: number;
+  /** check only these properties (default: all; ioreq's A4 is a liveness property, so all means exact mode and the state graph) */
+  readonly properties?: readonly string[];
   readonly quick: boolean;
   /** the SPIN peer run of the same configuration, if there is one */
   readonly spin?: { model: 'sc' | 'tso'; N: number; K: number };
@@ -44,6 +46,10 @@ const CONFIGS: readonly Config[] = [
   { name: 'ioreq A-F sc vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 2, requests: 2 }, quick: true },
   { name: 'ioreq A-F tso vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'tso', params: { vcpus: 2, requests: 2 }, quick: false },
   { name: 'ioreq A-F sc vcpus=3 requests=1', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 3, requests: 1 }, quick: false },
+  // the same without the liveness property A4: fingerprints, no state graph, no liveness analysis
+  { name: 'ioreq A-F sc vcpus=2 requests=2 safety only', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 2, requests: 2 }, properties: ['A1', 'A2', 'A3'], quick: true },
+  { name: 'ioreq A-F tso vcpus=2 requests=2 safety only', model: 'ioreq', variant: 'A-F', mm: 'tso', params: { vcpus: 2, requests: 2 }, properties: ['A1', 'A2', 'A3'], quick: false },
+  { name: 'ioreq A-F sc vcpus=3 requests=1 safety only', model: 'ioreq', variant: 'A-F', mm: 'sc', params: { vcpus: 3, requests: 1 }, properties: ['A1', 'A2', 'A3'], quick: false },
   { name: 'ioreq-buffered A-Q-F tso defaults', model: 'ioreq-buffered', variant: 'A-Q-F', mm: 'tso', params: {}, quick: true },
   { name: 'ioreq-buffered A-Q-F tso size=mixed slots=3 writes=4', model: 'ioreq-buffered', variant: 'A-Q-F', mm: 'tso', params: { size: 'mixed', slots: 3, writes: 4 }, quick: true },
   { name: 'ioreq-buffered A-Q-F sc vcpus=2 writes=2', model: 'ioreq-buffered', variant: 'A-Q-F', mm: 'sc', params: { vcpus: 2, writes: 2 }, quick: false },
@@ -60,21 +66,31 @@ interface Measured {
   readonly seconds: number;
   readonly statesPerSecond: number;
   readonly peakRssMiB: number;
+  /** (peak RSS − RSS before the search) / states: everything the run keeps per state */
+  readonly bytesPerState: number;
+  readonly mode: string;
   readonly verdict: string;
 }
 
 /** Runs one configuration in this process (the child's side). */
 function measureHere(c: Config): Measured {
   const model = MODELS[c.model];
-  let peak = process.memoryUsage.rss();
-  const r = checkProgram(model.program(c.variant, c.mm, c.params), {
+  const program = model.program(c.variant, c.mm, c.params);
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const r = checkProgram(program, {
     mm: c.mm,
     ...(c.buffer ? { buffer: c.buffer } : {}),
+    ...(c.properties ? { properties: c.properties } : {}),
     onProgress: () => { peak = Math.max(peak, process.memoryUsage.rss()); },
     progressIntervalMs: 200,
   });
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: Math.round(r.states / r.seconds), peakRssMiB: Math.round(peak / 2 ** 20), verdict: r.verdict };
+  // the liveness analysis allocates after the search's last progress call: the process's own peak covers it
+  peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+  return {
+    states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: Math.round(r.states / r.seconds),
+    peakRssMiB: Math.round(peak / 2 ** 20), bytesPerState: Math.round((peak - before) / r.states), mode: r.bounds.mode, verdict: r.verdict,
+  };
 }
 
 function measureInChild(c: Config): Measured {

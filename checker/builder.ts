@@ -14,7 +14,7 @@
  *   const program = m.build();
  */
 import type {
-  Addr, AwaitAccess, Expr, FenceKind, Ghost, Instr, LoadOrder, Location, Program, Property,
+  Addr, AwaitAccess, Expr, Fairness, FairStep, FenceKind, Ghost, Instr, LeadsToClause, LoadOrder, Location, Program, Property,
   Register, RmwOp, RmwOrder, SourcePos, StoreOrder, Thread,
 } from './ir.ts';
 import { POINTER_BASE, cellBase } from './ir.ts';
@@ -22,7 +22,7 @@ import { modelError } from './errors.ts';
 import { callerPosition } from './source.ts';
 import { Term, term, toExpr, type Operand } from './term.ts';
 import { validateProgram } from './validate.ts';
-import { assertion, deadlock, final, invariant, unchecked } from '../properties/index.ts';
+import { alwaysEventually, assertion, deadlock, eventually, final, invariant, leadsTo, progress, unchecked } from '../properties/index.ts';
 
 export type ValueNames = Readonly<Record<number, string>>;
 
@@ -120,6 +120,34 @@ export interface RmwOptions extends InstrOptions { readonly order?: RmwOrder }
 export interface ThreadOptions {
   /** how traces name this actor ("Xen (vCPU0)", "device model"); defaults to the thread name */
   readonly actor?: string;
+  /**
+   * What a liveness check may assume of this thread (checker/liveness/fairness.ts):
+   * 'weak' (default): if it can move continuously from some point on, it moves; 'strong':
+   * if it can move infinitely often, it moves infinitely often; 'none': it may stop.
+   */
+  readonly fairness?: Fairness;
+}
+
+export interface LabelOptions {
+  /** the thread may validly rest here forever (SPIN's end label) */
+  readonly end?: boolean;
+  /** a step from here is a progress step (SPIN's progress label), for m.progress */
+  readonly progress?: boolean;
+  /**
+   * The steps that execute this instruction: 'weak' or 'strong' makes them fair on their
+   * own, besides the thread's fairness; 'none' exempts them from the thread's fairness
+   * (an optional step the thread may always take but is never obliged to).
+   */
+  readonly fairness?: Fairness;
+}
+
+export interface LivenessOptions {
+  readonly description?: string;
+  /**
+   * The property's safety form: deadlocks satisfying this are the property's own (not the
+   * built-in `deadlock`'s), and the shortest one violates it. See properties/liveness.ts.
+   */
+  readonly deadlock?: Operand;
 }
 
 type Condition = Operand | ((v: Reg) => Operand);
@@ -138,6 +166,8 @@ export class ThreadBuilder {
   readonly code: Instr[] = [];
   readonly labels = new Map<string, { pc: number; src: SourcePos }>();
   readonly endLabels = new Set<string>();
+  readonly progressLabels = new Set<string>();
+  readonly fairLabels = new Map<string, Fairness>();
   /** (instruction index, label name, where the goto was written) for forward gotos */
   readonly gotos: { pc: number; label: string; src: SourcePos }[] = [];
   private readonly loops: LoopFrame[] = [];
@@ -150,6 +180,7 @@ export class ThreadBuilder {
     readonly name: string,
     readonly actor: string,
     readonly src: SourcePos,
+    readonly fairness: Fairness = 'weak',
   ) {}
 
   // --- registers -------------------------------------------------------------------
@@ -295,12 +326,21 @@ export class ThreadBuilder {
 
   // --- control flow ----------------------------------------------------------------------
 
-  /** Mark the next instruction with a label; `end: true` lets the thread validly rest there forever. */
-  label(name: string, opts: { end?: boolean } = {}): void {
+  /**
+   * Mark the next instruction with a label. `end: true` lets the thread validly rest there
+   * forever; `progress: true` makes the step from there a progress step (m.progress);
+   * `fairness` makes that step weakly or strongly fair on its own.
+   */
+  label(name: string, opts: LabelOptions = {}): void {
     const src = callerPosition();
     if (this.labels.has(name)) throw modelError(`label '${name}' is defined twice in thread '${this.name}'`, src);
     this.labels.set(name, { pc: this.code.length, src });
     if (opts.end) this.endLabels.add(name);
+    if (opts.progress) {
+      if (this.model.progressSrc === null) this.model.progressSrc = src;
+      this.progressLabels.add(name);
+    }
+    if (opts.fairness) this.fairLabels.set(name, opts.fairness);
   }
 
   goto(name: string, opts: InstrOptions = {}): void {
@@ -469,7 +509,14 @@ export class ThreadBuilder {
     const labels: Record<string, number> = {};
     for (const [name, { pc }] of this.labels) labels[name] = pc;
     const endPcs = [...this.endLabels].map((l) => labels[l]);
-    return { name: this.name, actor: this.actor, regs: this.regs.slice(), code, labels, endPcs, src: this.src };
+    const progressPcs = [...this.progressLabels].map((l) => labels[l]);
+    const fairSteps: FairStep[] = [...this.fairLabels].map(([label, fairness]) => ({ pc: labels[label], fairness, label }));
+    return {
+      name: this.name, actor: this.actor, regs: this.regs.slice(), code, labels, endPcs, src: this.src,
+      ...(this.fairness !== 'weak' ? { fairness: this.fairness } : {}),
+      ...(fairSteps.length > 0 ? { fairSteps } : {}),
+      ...(progressPcs.length > 0 ? { progressPcs } : {}),
+    };
   }
 }
 
@@ -485,6 +532,8 @@ export class ModelBuilder {
   private readonly names = new Set<string>();
   /** property descriptions from the model definition, by id */
   readonly descriptions = new Map<string, string>();
+  /** where the first progress label was written (a progress label needs an m.progress property) */
+  progressSrc: SourcePos | null = null;
 
   constructor(readonly name: string) {}
 
@@ -528,7 +577,7 @@ export class ModelBuilder {
     const body = typeof a === 'function' ? a : b;
     if (!body) throw modelError(`thread '${name}' has no body`, src);
     if (this.threads.some((t) => t.name === name)) throw modelError(`thread '${name}' is declared twice`, src);
-    const t = new ThreadBuilder(this, this.threads.length, name, opts.actor ?? name, src);
+    const t = new ThreadBuilder(this, this.threads.length, name, opts.actor ?? name, src, opts.fairness ?? 'weak');
     this.threads.push(t);
     body(t);
     if (t.atomicDepthNow() !== 0) throw modelError(`thread '${name}' ends inside an atomic block`, src);
@@ -588,6 +637,64 @@ export class ModelBuilder {
     this.properties.push(unchecked(id, reason, description ?? this.descriptions.get(id) ?? id, src));
   }
 
+  // --- liveness (properties/liveness.ts): decided on fair runs, counterexamples are lassos ---
+
+  /** Every fair run reaches a state satisfying `goal` (◇goal); a run that stops first violates it. */
+  eventually(id: string, goal: Operand, opts: LivenessOptions = {}): void {
+    const src = callerPosition();
+    this.checkNewProperty(id, 'eventually', src);
+    this.properties.push(eventually(id, toExpr(goal), this.safetyForm(opts), this.describe(id, opts), src));
+  }
+
+  /**
+   * Always, a state satisfying `p` is followed (or met) by one satisfying `q`: □(p → ◇q).
+   * Several clauses may be given as [[p, q], ...]; the property needs all of them.
+   */
+  leadsTo(id: string, p: Operand, q: Operand, opts?: LivenessOptions): void;
+  leadsTo(id: string, clauses: readonly (readonly [Operand, Operand])[], opts?: LivenessOptions): void;
+  leadsTo(id: string, a: Operand | readonly (readonly [Operand, Operand])[], b?: Operand | LivenessOptions, c?: LivenessOptions): void {
+    const src = callerPosition();
+    this.checkNewProperty(id, 'leadsTo', src);
+    let clauses: LeadsToClause[];
+    let opts: LivenessOptions;
+    if (Array.isArray(a)) {
+      clauses = (a as readonly (readonly [Operand, Operand])[]).map(([p, q]) => ({ p: toExpr(p), q: toExpr(q) }));
+      opts = (b as LivenessOptions | undefined) ?? {};
+    } else {
+      if (b === undefined || (typeof b === 'object' && !(b instanceof Term))) throw modelError(`leadsTo('${id}', p, q) needs both p and q`, src);
+      clauses = [{ p: toExpr(a as Operand), q: toExpr(b as Operand) }];
+      opts = c ?? {};
+    }
+    if (clauses.length === 0) throw modelError(`leadsTo('${id}') needs at least one [p, q] clause`, src);
+    this.properties.push(leadsTo(id, clauses, this.safetyForm(opts), this.describe(id, opts), src));
+  }
+
+  /** `goal` holds infinitely often on every fair run (□◇goal); a run that stops must stop in a goal state. */
+  alwaysEventually(id: string, goal: Operand, opts: LivenessOptions = {}): void {
+    const src = callerPosition();
+    this.checkNewProperty(id, 'alwaysEventually', src);
+    this.properties.push(alwaysEventually(id, toExpr(goal), this.safetyForm(opts), this.describe(id, opts), src));
+  }
+
+  /**
+   * Every fair infinite run takes a progress step infinitely often (SPIN's non-progress
+   * cycles): mark progress steps with t.label(name, { progress: true }).
+   */
+  progress(id: string, opts: LivenessOptions = {}): void {
+    const src = callerPosition();
+    this.checkNewProperty(id, 'progress', src);
+    if (this.properties.some((p) => p.kind === 'progress')) throw modelError(`a model has one progress property; '${id}' would be a second`, src);
+    this.properties.push(progress(id, this.safetyForm(opts), this.describe(id, opts), src));
+  }
+
+  private safetyForm(opts: LivenessOptions): Expr | null {
+    return opts.deadlock === undefined ? null : toExpr(opts.deadlock);
+  }
+
+  private describe(id: string, opts: LivenessOptions): string {
+    return opts.description ?? this.descriptions.get(id) ?? id;
+  }
+
   /** A litmus-style condition on final states; see properties/final.ts for the verdict it yields. */
   final(id: string, pred: Operand, description?: string): void {
     const src = callerPosition();
@@ -605,6 +712,8 @@ export class ModelBuilder {
   }
 
   build(): Program {
+    const hasProgress = this.properties.some((p) => p.kind === 'progress');
+    if (this.progressSrc !== null && !hasProgress) throw modelError(`a progress label needs a property that checks it: declare m.progress(id)`, this.progressSrc);
     const program: Program = {
       name: this.name,
       locations: this.locations.slice(),

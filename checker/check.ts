@@ -4,7 +4,9 @@
  */
 import { compileProgram, layoutFor, type CompiledProgram } from './compile.ts';
 import { usageError } from './errors.ts';
-import type { Program } from './ir.ts';
+import { isLiveness, type Program } from './ir.ts';
+import { LivenessChecker } from './liveness/check.ts';
+import { StateGraph } from './liveness/graph.ts';
 import { memoryModelInfo } from './memory/index.ts';
 import type { MemoryModel, MemoryModelName } from './memory/model.ts';
 import { replay } from './explore/replay.ts';
@@ -29,6 +31,11 @@ export interface CheckOptions {
   readonly variant?: string | null;
   readonly params?: Readonly<Record<string, number | string>>;
   readonly onFinal?: (s: Int32Array, id: number) => void;
+  /**
+   * Liveness only: assume the memory model's own fairness (default true: every buffered
+   * store is eventually flushed). false asks what happens without it.
+   */
+  readonly memoryFairness?: boolean;
 }
 
 export interface Prepared {
@@ -57,7 +64,9 @@ export function hasExclusives(program: Program): boolean {
 export function checkProgram(program: Program, opts: CheckOptions): Result {
   const info = memoryModelInfo(opts.mm);
   const buffer = opts.buffer ?? DEFAULT_BUFFER;
-  const { cp, mm } = prepare(program, opts.mm, buffer);
+  const prepared = prepare(program, opts.mm, buffer);
+  const mm = prepared.mm;
+  let cp = prepared.cp;
   let checked: Set<number> | undefined;
   if (opts.properties && opts.properties.length > 0) {
     checked = new Set();
@@ -67,16 +76,30 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       checked.add(p.index);
     }
   }
+  // Liveness needs the state graph, so every state is kept whole (exact mode) and every
+  // edge with its label (StateGraph); failing assertions observe rather than end runs.
+  const liveness = cp.properties.some((p) => isLiveness(p) && (!checked || checked.has(p.index)));
+  const exact = opts.exact === true || liveness;
+  let graph: StateGraph | null = null;
+  if (liveness) {
+    cp = { ...cp, assertions: 'observe' };
+    const T = cp.threads.length;
+    graph = new StateGraph(T, T + (mm.fairness?.keys ?? T) + cp.stepClasses.length);
+  }
   const outcome: SearchOutcome = search(cp, mm, {
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
     ...(opts.timeoutSeconds !== undefined ? { timeoutMs: opts.timeoutSeconds * 1000 } : {}),
-    ...(opts.exact ? { exact: true } : {}),
+    ...(exact ? { exact: true } : {}),
+    ...(graph ? { edges: graph } : {}),
     ...(checked ? { checked } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
     ...(opts.onFinal ? { onFinal: opts.onFinal } : {}),
   });
   const complete = outcome.stopReason === 'exhausted' || outcome.stopReason === 'all-violated';
+  let live: LivenessChecker | null = null;
+  /** the liveness analysis after the search counts in the run's time */
+  let livenessSeconds = 0;
   const properties: PropertyResult[] = [];
   for (const p of cp.properties) {
     if (checked && !checked.has(p.index)) continue;
@@ -88,7 +111,14 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
     }
     const v = outcome.violations[p.index];
     if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v, checked) });
-    else properties.push({ ...base, verdict: complete ? 'holds' : 'incomplete' });
+    else if (p.liveness && graph && outcome.exactSet) {
+      const t0 = performance.now();
+      live ??= new LivenessChecker(cp, mm, outcome.exactSet, graph, outcome, outcome.stopReason === 'exhausted', {
+        ...(opts.memoryFairness !== undefined ? { memoryFairness: opts.memoryFairness } : {}),
+      });
+      properties.push({ ...base, ...live.check(p) });
+      livenessSeconds += (performance.now() - t0) / 1000;
+    } else properties.push({ ...base, verdict: complete ? 'holds' : 'incomplete' });
   }
   return {
     model: program.name,
@@ -100,7 +130,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
     states: outcome.states,
     transitions: outcome.transitions,
     depth: outcome.depth,
-    seconds: outcome.seconds,
+    seconds: outcome.seconds + livenessSeconds,
     complete,
     stopReason: outcome.stopReason,
     bounds: {
@@ -108,8 +138,8 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       timeoutSeconds: opts.timeoutSeconds ?? null,
       buffer: info?.buffered ? buffer : null,
       bufferReached: mm.bufferFullHits > 0,
-      mode: opts.exact ? 'exact' : 'fingerprint',
-      collisionProbability: opts.exact ? null : collisionProbability(outcome.states, outcome.transitions),
+      mode: exact ? 'exact' : 'fingerprint',
+      collisionProbability: exact ? null : collisionProbability(outcome.states, outcome.transitions),
     },
   };
 }

@@ -7,7 +7,7 @@
  *   [ pc of each thread | registers of each thread | memory cells | ghost cells | memory model area ]
  * A thread's pc equals its code length once it has finished.
  */
-import type { Addr, Expr, Instr, Program, Property, RmwOp } from './ir.ts';
+import type { Addr, Expr, Fairness, Instr, Program, Property, RmwOp } from './ir.ts';
 import { POINTER_BASE, totalCells, totalGhostCells } from './ir.ts';
 import {
   FENCE_FULL, FENCE_ISB, FENCE_LD, FENCE_ST, ORDER_ACQUIRE, ORDER_ACQUIRE_PC, ORDER_ACQ_REL, ORDER_PLAIN, ORDER_RELEASE, type StateLayout,
@@ -108,6 +108,23 @@ export interface CompiledThread {
   /** isEnd[pc] = 1 where the thread may validly rest forever (end labels and the end) */
   readonly isEnd: Uint8Array;
   readonly resting: ReadonlySet<number>;
+  /** stepClass[pc]: the step class (CompiledProgram.stepClasses) of a step that executes the instruction at pc, or -1; null when the thread has none */
+  readonly stepClass: Int32Array | null;
+}
+
+/**
+ * Steps that liveness tells apart from the rest of their thread's: those that execute an
+ * instruction marked by a fairness or progress label. A step is identified by the
+ * instruction it executes (for a select, the first instruction of the alternative taken),
+ * so the alternatives of one select can differ in fairness.
+ */
+export interface StepClass {
+  readonly thread: number;
+  readonly pc: number;
+  readonly label: string;
+  /** the step's own fairness ('none': exempt from the thread's), or null: as the thread's */
+  readonly fairness: Fairness | null;
+  readonly progress: boolean;
 }
 
 export type CompiledPropertyKind = Property['kind'] | 'builtin-deadlock' | 'runtime-error';
@@ -120,6 +137,15 @@ export interface CompiledProperty {
   /** invariant / final predicate; deadlock `where` (null: every deadlock) */
   readonly pred: Fn | null;
   readonly reason?: string;
+  /** liveness properties: their predicates, and their safety form (see properties/liveness.ts) */
+  readonly liveness?: CompiledLiveness;
+}
+
+export interface CompiledLiveness {
+  /** eventually / alwaysEventually: one clause with the goal as q; leadsTo: its clauses; progress: none */
+  readonly clauses: readonly { readonly p: Fn | null; readonly q: Fn }[];
+  /** the deadlocks that are this property's own (its safety form), or null */
+  readonly deadlock: Fn | null;
 }
 
 export interface Layout extends StateLayout {
@@ -143,6 +169,16 @@ export interface CompiledProgram {
   readonly layout: Layout;
   readonly threads: readonly CompiledThread[];
   readonly properties: readonly CompiledProperty[];
+  readonly stepClasses: readonly StepClass[];
+  /**
+   * What a failing assertion does to its run. 'stop' (absent): the step is the violation and
+   * the run ends there. 'observe' (runs that check liveness): the violation is reported and
+   * the thread carries on as if the assertion held, so the state graph does not depend on
+   * which properties are checked: assertions observe a protocol, they do not crash it, and
+   * a livelock through a failing observation (C-B1's repeated side effect) is still a
+   * livelock. Search, replay and lasso replay all read it, so move indices agree.
+   */
+  readonly assertions?: 'stop' | 'observe';
 }
 
 export const DEADLOCK_ID = 'deadlock';
@@ -294,10 +330,15 @@ export function compileProgram(program: Program, mmSize: number): CompiledProgra
   for (const p of program.properties) {
     propIndex.set(p.id, properties.length);
     const pred = p.kind === 'invariant' || p.kind === 'final' ? compileExpr(p.pred, pcx) : p.kind === 'deadlock' && p.where ? compileExpr(p.where, pcx) : null;
-    properties.push({ index: properties.length, id: p.id, kind: p.kind, description: p.description, pred, ...(p.kind === 'unchecked' ? { reason: p.reason } : {}) });
+    const liveness = compileLiveness(p, pcx);
+    properties.push({
+      index: properties.length, id: p.id, kind: p.kind, description: p.description, pred,
+      ...(p.kind === 'unchecked' ? { reason: p.reason } : {}),
+      ...(liveness ? { liveness } : {}),
+    });
   }
   if (!propIndex.has(DEADLOCK_ID)) {
-    const named = program.properties.some((p) => p.kind === 'deadlock');
+    const named = properties.some((p) => p.kind === 'deadlock' || (p.liveness?.deadlock ?? null) !== null);
     properties.push({
       index: properties.length, id: DEADLOCK_ID, kind: 'builtin-deadlock',
       description: named ? 'no deadlock other than those the named properties describe' : 'no reachable state without an enabled step, unless every thread is finished or at an end label',
@@ -306,18 +347,47 @@ export function compileProgram(program: Program, mmSize: number): CompiledProgra
   }
   properties.push({ index: properties.length, id: RUNTIME_ERROR_ID, kind: 'runtime-error', description: 'no run-time fault in model code (index out of bounds, division by zero, local loop)', pred: null });
 
+  const stepClasses: StepClass[] = [];
   const threads = program.threads.map((t, ti): CompiledThread => {
     const cx: ExprContext = { program, layout, regBase: layout.regBase[ti] };
     const code = t.code.map((ins, pc) => compileInstr(ins, pc, cx, propIndex));
     const isEnd = new Uint8Array(t.code.length + 1);
     for (const pc of t.endPcs) isEnd[pc] = 1;
     isEnd[t.code.length] = 1;
+    let stepClass: Int32Array | null = null;
+    const marked = new Map<number, { label: string; fairness: Fairness | null; progress: boolean }>();
+    const labelAt = (pc: number): string => Object.entries(t.labels).find(([, p]) => p === pc)?.[0] ?? String(pc);
+    for (const f of t.fairSteps ?? []) marked.set(f.pc, { label: f.label, fairness: f.fairness, progress: false });
+    for (const pc of t.progressPcs ?? []) {
+      const m = marked.get(pc);
+      marked.set(pc, { label: m?.label ?? labelAt(pc), fairness: m?.fairness ?? null, progress: true });
+    }
+    for (const [pc, m] of [...marked].sort((a, b) => a[0] - b[0])) {
+      stepClass ??= new Int32Array(t.code.length + 1).fill(-1);
+      stepClass[pc] = stepClasses.length;
+      stepClasses.push({ thread: ti, pc, ...m });
+    }
     return {
       index: ti, name: t.name, actor: t.actor, code, end: t.code.length, regBase: layout.regBase[ti],
-      nregs: t.regs.length, isEnd, resting: restingPcs(t),
+      nregs: t.regs.length, isEnd, resting: restingPcs(t), stepClass,
     };
   });
-  return { program, layout, threads, properties };
+  return { program, layout, threads, properties, stepClasses };
+}
+
+function compileLiveness(p: Property, cx: ExprContext): CompiledLiveness | null {
+  const deadlock = (e: Expr | null): Fn | null => (e ? compileExpr(e, cx) : null);
+  switch (p.kind) {
+    case 'eventually':
+    case 'alwaysEventually':
+      return { clauses: [{ p: null, q: compileExpr(p.goal, cx) }], deadlock: deadlock(p.deadlock) };
+    case 'leadsTo':
+      return { clauses: p.clauses.map((c) => ({ p: compileExpr(c.p, cx), q: compileExpr(c.q, cx) })), deadlock: deadlock(p.deadlock) };
+    case 'progress':
+      return { clauses: [], deadlock: deadlock(p.deadlock) };
+    default:
+      return null;
+  }
 }
 
 function compileInstr(ins: Instr, pc: number, cx: ExprContext, propIndex: Map<string, number>): CompiledInstr {

@@ -203,6 +203,27 @@ export interface Register {
   readonly values?: Readonly<Record<number, string>>;
 }
 
+/**
+ * How a liveness check treats an actor that could move but does not (checker/liveness/fairness.ts):
+ * weak: if it is enabled continuously from some point on, it moves infinitely often (WF in TLA+;
+ * SPIN's weak fairness); strong: if it is enabled infinitely often, it moves infinitely often
+ * (SF); none: it may stop moving at any point.
+ */
+export type Fairness = 'weak' | 'strong' | 'none';
+
+/**
+ * A step with a fairness of its own: the thread's steps that execute the instruction at
+ * `pc`. 'weak' / 'strong' add a fairness constraint of their own to the thread's; 'none'
+ * exempts them from the thread's: they neither count as the thread being enabled nor as
+ * it moving (an optional step, such as a cache refill the hardware may or may not do).
+ */
+export interface FairStep {
+  readonly pc: number;
+  readonly fairness: Fairness;
+  /** the label that marks it, for messages */
+  readonly label: string;
+}
+
 export interface Thread {
   readonly name: string;
   /** how traces name the actor, as the protocol does: "Xen (vCPU0)", "device model" */
@@ -214,6 +235,12 @@ export interface Thread {
   /** instruction indices where the thread may validly rest forever (SPIN's end labels) */
   readonly endPcs: readonly number[];
   readonly src: SourcePos;
+  /** the thread's fairness as a whole (absent: weak, protocols.md §0 "Liveness encoding") */
+  readonly fairness?: Fairness;
+  /** steps with a fairness of their own, in addition to the thread's */
+  readonly fairSteps?: readonly FairStep[];
+  /** instruction indices whose step is a progress step (SPIN's progress labels) */
+  readonly progressPcs?: readonly number[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -233,8 +260,32 @@ export type Property =
   | { readonly kind: 'deadlock'; readonly id: string; readonly description: string; readonly where: Expr | null; readonly src: SourcePos }
   /** litmus-style: some (exists) / no (never) final state satisfies `pred`; see properties/final.ts */
   | { readonly kind: 'final'; readonly id: string; readonly description: string; readonly pred: Expr; readonly src: SourcePos }
-  /** the model declares a property the checker cannot yet decide (e.g. liveness): reported `unchecked` */
-  | { readonly kind: 'unchecked'; readonly id: string; readonly description: string; readonly reason: string; readonly src: SourcePos };
+  /** the model declares a property the checker cannot decide (a liveness property it does not define): reported `unchecked` */
+  | { readonly kind: 'unchecked'; readonly id: string; readonly description: string; readonly reason: string; readonly src: SourcePos }
+  /**
+   * Liveness (properties/liveness.ts), decided on fair runs only:
+   *  - eventually: every fair run reaches a state satisfying `goal` (◇goal);
+   *  - leadsTo: for each clause, every state satisfying `p` is followed by one satisfying `q` (□(p → ◇q));
+   *  - alwaysEventually: `goal` holds infinitely often on every fair run (□◇goal);
+   *  - progress: every fair infinite run takes a progress step (a step from a progress label) infinitely often.
+   * `deadlock` is the property's safety form (null: none): the deadlocks satisfying it are
+   * this property's own, not the built-in `deadlock`'s, and the shortest one violates it.
+   */
+  | { readonly kind: 'eventually'; readonly id: string; readonly description: string; readonly goal: Expr; readonly deadlock: Expr | null; readonly src: SourcePos }
+  | { readonly kind: 'leadsTo'; readonly id: string; readonly description: string; readonly clauses: readonly LeadsToClause[]; readonly deadlock: Expr | null; readonly src: SourcePos }
+  | { readonly kind: 'alwaysEventually'; readonly id: string; readonly description: string; readonly goal: Expr; readonly deadlock: Expr | null; readonly src: SourcePos }
+  | { readonly kind: 'progress'; readonly id: string; readonly description: string; readonly deadlock: Expr | null; readonly src: SourcePos };
+
+export interface LeadsToClause {
+  readonly p: Expr;
+  readonly q: Expr;
+}
+
+export type LivenessProperty = Extract<Property, { kind: 'eventually' | 'leadsTo' | 'alwaysEventually' | 'progress' }>;
+
+export const LIVENESS_KINDS: ReadonlySet<string> = new Set(['eventually', 'leadsTo', 'alwaysEventually', 'progress']);
+
+export const isLiveness = (p: { readonly kind: string }): boolean => LIVENESS_KINDS.has(p.kind);
 
 export type PropertyKind = Property['kind'];
 

@@ -33,7 +33,11 @@ export interface VariantSpec {
 export interface PropertySpec {
   readonly id: string;
   readonly title: string;
-  /** a property only a liveness check decides; reported `unchecked` until one is available */
+  /**
+   * a property only a liveness check decides: defined in `build` with m.eventually,
+   * m.leadsTo, m.alwaysEventually or m.progress; a variant that does not define it reports
+   * it `unchecked`, never `holds`
+   */
   readonly needs?: 'liveness';
 }
 
@@ -159,7 +163,7 @@ export function defineModel(def: ModelDefinition): Model {
       }
       for (const p of def.properties) {
         const defined = m.properties.some((q) => q.id === p.id);
-        if (!defined && p.needs === 'liveness') m.unchecked(p.id, 'a liveness property: needs the liveness checker (not available yet)', p.title);
+        if (!defined && p.needs === 'liveness') m.unchecked(p.id, 'a liveness property this variant does not define (with m.eventually, m.leadsTo, m.alwaysEventually or m.progress)', p.title);
         else if (!defined) throw modelError(`property '${p.id}' is declared by model '${def.name}' but nothing checks it in variant ${variant} (add an assert, invariant or deadlock property)`, src);
       }
       for (const q of m.properties) {

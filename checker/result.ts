@@ -114,6 +114,16 @@ export interface Trace {
    * Optional, for traces from producers that cannot tell.
    */
   readonly violatingReads?: readonly number[];
+  /**
+   * Liveness counterexamples are lassos: steps loop+1 … n (n = steps.length) repeat forever.
+   * The state after step n is the state after step `loop` (0: the initial state), so `final`
+   * equals that state. Absent on finite traces (safety violations, and liveness violations
+   * by a run that stops: a deadlock, a valid end, or a state where no step that fairness
+   * obliges is enabled).
+   * In ITF terms (states = initial, then the state after each step): emit states 0 … n-1 and
+   * `"loop": loop`, since ITF's last state is followed by the state at `loop`.
+   */
+  readonly loop?: number;
 }
 
 export interface PropertyResult {

@@ -136,6 +136,12 @@ export function validateProgram(program: Program): void {
   for (const t of program.threads) validateThread(program, t, assertionIds);
   for (const p of program.properties) {
     const preds: Expr[] = p.kind === 'invariant' || p.kind === 'final' ? [p.pred] : p.kind === 'deadlock' && p.where ? [p.where] : [];
+    if (p.kind === 'eventually' || p.kind === 'alwaysEventually') preds.push(p.goal);
+    if (p.kind === 'leadsTo') for (const c of p.clauses) preds.push(c.p, c.q);
+    if ((p.kind === 'eventually' || p.kind === 'alwaysEventually' || p.kind === 'leadsTo' || p.kind === 'progress') && p.deadlock) preds.push(p.deadlock);
+    if (p.kind === 'progress' && !program.threads.some((t) => (t.progressPcs ?? []).length > 0)) {
+      throw modelError(`progress property '${p.id}' has no progress label to check: mark progress steps with t.label(name, { progress: true })`, p.src);
+    }
     for (const e of preds) {
       if (usesThreadReg(e)) throw modelError(`property '${p.id}' reads a register directly; use regOf(register) in properties`, p.src);
       checkExprRefs(program, e, p.src, null);
@@ -204,11 +210,24 @@ function validateThread(program: Program, t: Thread, assertionIds: Set<string>):
   checkDefinedBeforeUse(t);
 
   const resting = restingPcs(t);
+  const labelAt = (pc: number): string => Object.entries(t.labels).find(([, p]) => p === pc)?.[0] ?? String(pc);
   for (const pc of t.endPcs) {
     if (!resting.has(pc)) {
-      const name = Object.entries(t.labels).find(([, p]) => p === pc)?.[0] ?? String(pc);
-      throw modelError(`end label '${name}' in thread '${t.name}' is not at a step where the thread can rest (put it before an await or other shared-memory step)`, code[pc]?.src ?? t.src);
+      throw modelError(`end label '${labelAt(pc)}' in thread '${t.name}' is not at a step where the thread can rest (put it before an await or other shared-memory step)`, code[pc]?.src ?? t.src);
     }
+  }
+  // A progress or fairness label names the steps that execute its instruction: a
+  // shared-memory instruction the thread can start a step with (at a resting point, or the
+  // first instruction of a select alternative), not the select itself.
+  const alternatives = new Set<number>();
+  for (const pc of resting) if (pc < end && code[pc].op === 'select') for (const a of (code[pc] as Extract<Instr, { op: 'select' }>).targets) alternatives.add(a);
+  const startsStep = (pc: number): boolean => pc < end && isVisible(code[pc]) && code[pc].op !== 'select' && (resting.has(pc) || alternatives.has(pc));
+  const misplaced = (pc: number): string => (pc < end && code[pc].op === 'select' ? 'is at a select: put it on the first step of an alternative' : 'is not at a step the thread takes (put it before an await or other shared-memory step)');
+  for (const pc of t.progressPcs ?? []) {
+    if (!startsStep(pc)) throw modelError(`progress label '${labelAt(pc)}' in thread '${t.name}' ${misplaced(pc)}`, code[pc]?.src ?? t.src);
+  }
+  for (const f of t.fairSteps ?? []) {
+    if (!startsStep(f.pc)) throw modelError(`fairness label '${f.label}' in thread '${t.name}' ${misplaced(f.pc)}`, code[f.pc]?.src ?? t.src);
   }
 }
 

@@ -132,7 +132,7 @@ export default defineModel({
       resumedPc: m.ghostArray('guest.resumed_pc', A, 0),
       resumedReg: m.ghostArray('guest.resumed_x', A, 0),
     };
-    vcpu0(m, ctx, accesses, slotOf(slots, 0), pending, blocked, hpfar, g);
+    const guest = vcpu0(m, ctx, accesses, slotOf(slots, 0), pending, blocked, hpfar, g);
     deviceModel(m, ctx, slots, pending, blocked, g);
     if (ctx.int('v2') === 1) {
       m.thread('vCPU1', { actor: 'vCPU1 (on pCPU0)' }, (t) => {
@@ -157,6 +157,11 @@ export default defineModel({
       g.effects.at(a.addr).le(1),
       or(g.resumed.at(i).eq(0), and(g.ioreqs.at(a.addr).eq(1), g.effects.at(a.addr).eq(1))),
     )), g.ioreqs.at(0).eq(0), g.effects.at(0).eq(0)));
+    // C3 (liveness): on every fair run (the device model, weakly fair, answers every
+    // request it is given), vCPU0 gets past every access: it resumes after each and
+    // finishes. C-B1's re-emulation that keeps finding the live state NONE and sending the
+    // access again is a fair cycle (vCPU0 and the device model both move in it): a livelock.
+    m.eventually('C3', m.done(guest));
     // C2: when the guest resumes after access i, the PC is just past it, and a read's
     // register holds the device model's answer to that access.
     m.invariant('C2', and(...accesses.map((a, i) => or(

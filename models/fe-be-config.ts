@@ -71,9 +71,9 @@ export default defineModel({
   properties: [
     { id: 'B1', title: 'acknowledged before read: when FE finishes step 8 for request k, RSP holds BE\'s ack of k and devcfg (as FE then reads it) reflects k' },
     { id: 'B2', title: 'payload integrity: BE reads the request FE wrote for that index' },
-    { id: 'B3', title: 'no lost wakeup: never a deadlock with BE asleep, P == 0, req_prod != req_cons, and FE past its notify for every published request' },
+    { id: 'B3', title: 'no lost wakeup: every published request is eventually consumed (safety form: never a deadlock with BE asleep, P == 0, req_prod != req_cons, and FE past its notify for every published request)' },
     { id: 'B4', title: 'neither BUG is reached: BE finds exactly one request when woken, FE exactly one answer when its spin ends' },
-    { id: 'B5', title: 'FE leaves its spin: never a deadlock with FE spinning for the answer' },
+    { id: 'B5', title: 'FE eventually leaves its spin (safety form: never a deadlock with FE spinning for the answer)' },
   ],
   // protocols.md §6, rows "B FE/BE"; verdicts.tsv gives the same cells (test/models/fe-be-config.test.ts compares them).
   expected: expectationTable(PROPERTIES, {
@@ -102,16 +102,21 @@ export default defineModel({
     const be = backend(m, ctx, rings, pending, devcfg);
     if (ctx.variant === 'B-B5') spuriousEvent(m, ctx, pending);
 
-    // B3 in its safety form (protocols.md §0 "Liveness encoding"): BE asleep with a request
+    // B3 (protocols.md §B.4), liveness form: request k, once published (req_prod > k in
+    // memory), is eventually consumed (BE's req_cons > k), on every fair run. Safety form
+    // (§0 "Liveness encoding"), the deadlocks that are B3's own: BE asleep with a request
     // it has not consumed, nothing pending, and FE done deciding to notify.
-    m.deadlock('B3', and(
-      m.at(be.thread, BE_WAIT),
-      m.mem(pending).eq(0),
-      m.mem(rings.req.prod).ne(m.regOf(be.req_cons)),
-      notified.eq(m.mem(rings.req.prod)),
-    ));
-    // B5 in its safety form: FE can never leave its spin.
-    m.deadlock('B5', m.at(fe, FE_SPIN));
+    const K = ctx.int('requests');
+    m.leadsTo('B3', Array.from({ length: K }, (_, k) => [m.mem(rings.req.prod).gt(k), m.regOf(be.req_cons).gt(k)] as const), {
+      deadlock: and(
+        m.at(be.thread, BE_WAIT),
+        m.mem(pending).eq(0),
+        m.mem(rings.req.prod).ne(m.regOf(be.req_cons)),
+        notified.eq(m.mem(rings.req.prod)),
+      ),
+    });
+    // B5: FE eventually leaves its spin; safety form: a deadlock with FE in its spin.
+    m.leadsTo('B5', m.at(fe, FE_SPIN), m.at(fe, FE_SPIN).not(), { deadlock: m.at(fe, FE_SPIN) });
   },
 });
 

@@ -77,7 +77,7 @@ export default defineModel({
     { id: 'A1', title: 'no stale request: every payload value the DM reads for request k was written by Xen for request k' },
     { id: 'A2', title: 'no stale response: the data Xen takes at completion is the value the DM stored for request k' },
     { id: 'A3', title: 'legal state machine: NONE→READY→INPROCESS→IORESP_READY→NONE only; the DM\'s "not in service" check never fires' },
-    { id: 'A4', title: 'no lost wakeup: never a deadlock with a vCPU blocked in Xen while its slot says IORESP_READY' },
+    { id: 'A4', title: 'no lost wakeup: once IORESP_READY is visible, the vCPU is woken and takes the response (safety form: never a deadlock with the vCPU asleep in Xen over IORESP_READY)' },
   ],
   // protocols.md §6, rows "A ioreq"; verdicts.tsv gives the same cells (test/models/ioreq.test.ts compares them).
   expected: expectationTable(PROPERTIES, {
@@ -106,10 +106,15 @@ export default defineModel({
     const xen = Array.from({ length: N }, (_, v) => xenThread(m, ctx, v, slots, pending, blocked, published));
     deviceModel(m, ctx, slots, pending, blocked, published);
 
-    // A4 in its safety form (protocols.md §A.3): a deadlock in which some vCPU is
-    // descheduled in Xen while its slot already holds the response.
-    m.deadlock('A4', or(...xen.map(({ thread, sleeps }, v) =>
-      or(...sleeps.map((l) => m.at(thread, l))).and(m.mem(slots.state.at(v)).eq(STATE_IORESP_READY)))));
+    // A4 (protocols.md §A.3) in both its forms, under one id. Liveness: once IORESP_READY
+    // is visible in vCPU v's slot, Xen eventually takes the response (it writes NONE), on
+    // every fair run. Safety form: a deadlock in which some vCPU is descheduled in Xen
+    // while its slot already holds the response; the shortest such deadlock is A4's
+    // counterexample when there is one, and the built-in `deadlock` does not report it.
+    const responded = (v: number) => m.mem(slots.state.at(v)).eq(STATE_IORESP_READY);
+    m.leadsTo('A4', xen.map((_, v) => [responded(v), responded(v).not()] as const), {
+      deadlock: or(...xen.map(({ thread, sleeps }, v) => or(...sleeps.map((l) => m.at(thread, l))).and(responded(v)))),
+    });
   },
 });
 

@@ -78,7 +78,7 @@ export default defineModel({
   ],
   properties: [
     { id: 'B2', title: 'payload integrity: BE reads the request FE wrote for that index' },
-    { id: 'B3', title: 'no lost wakeup: never a deadlock with BE asleep, P == 0, req_prod != req_cons, and FE past its notify decision for every published request' },
+    { id: 'B3', title: 'no lost wakeup: every published request is eventually consumed (safety form: never a deadlock with BE asleep, P == 0, req_prod != req_cons, and FE past its notify decision for every published request)' },
   ],
   // protocols.md §6, rows "B ring"; verdicts.tsv gives the same cells (test/models/ring.test.ts compares them).
   expected: expectationTable(PROPERTIES, {
@@ -100,13 +100,19 @@ export default defineModel({
     frontend(m, ctx, sring, toBackend, toFrontend, decided);
     const be = backend(m, ctx, sring, toBackend, toFrontend);
 
-    // B3 in its safety form (protocols.md §0 "Liveness encoding").
-    m.deadlock('B3', and(
-      m.at(be.thread, BE_WAIT),
-      m.mem(toBackend).eq(0),
-      m.mem(sring.req.prod).ne(m.regOf(be.req_cons)),
-      decided.eq(m.mem(sring.req.prod)),
-    ));
+    // B3 (protocols.md §B.4), liveness form: request k, once published (req_prod > k in
+    // memory), is eventually consumed (BE's req_cons > k), on every fair run; safety form
+    // (§0 "Liveness encoding"): the deadlocks with BE asleep over a request it has not
+    // consumed, nothing pending, and FE past its notify decision.
+    const K = ctx.int('requests');
+    m.leadsTo('B3', Array.from({ length: K }, (_, k) => [m.mem(sring.req.prod).gt(k), m.regOf(be.req_cons).gt(k)] as const), {
+      deadlock: and(
+        m.at(be.thread, BE_WAIT),
+        m.mem(toBackend).eq(0),
+        m.mem(sring.req.prod).ne(m.regOf(be.req_cons)),
+        decided.eq(m.mem(sring.req.prod)),
+      ),
+    });
   },
 });
 

@@ -5,8 +5,9 @@
  * is not deadlocked).
  *
  * A model names the deadlocks that mean something in its protocol with a condition, such
- * as protocols.md A4's "v blocked in Xen with IORESP_READY visible"; the built-in
- * `deadlock` property reports any deadlock that no named one claims.
+ * as protocols.md A4's "v blocked in Xen with IORESP_READY visible" (a named deadlock, or
+ * the safety form of a liveness property); the built-in `deadlock` property reports any
+ * deadlock that no named one claims.
  */
 import type { Expr, Property, SourcePos } from '../checker/ir.ts';
 import type { CompiledProperty } from '../checker/compile.ts';
@@ -26,7 +27,10 @@ export class DeadlockCheck {
   private readonly builtin: number;
 
   constructor(props: readonly CompiledProperty[], checked: Uint8Array) {
-    this.named = props.filter((p) => p.kind === 'deadlock' && checked[p.index] === 1).map((p) => ({ index: p.index, where: p.pred }));
+    // Named deadlocks, and the safety forms of liveness properties (properties/liveness.ts).
+    this.named = props
+      .filter((p) => checked[p.index] === 1 && (p.kind === 'deadlock' || (p.liveness?.deadlock ?? null) !== null))
+      .map((p) => ({ index: p.index, where: p.kind === 'deadlock' ? p.pred : p.liveness!.deadlock }));
     const b = props.find((p) => p.kind === 'builtin-deadlock');
     this.builtin = b && checked[b.index] === 1 ? b.index : -1;
   }

@@ -4,3 +4,5 @@ export { deadlock, DeadlockCheck, isValidEnd } from './deadlock.ts';
 export { assertion } from './assertion.ts';
 export { final } from './final.ts';
 export { unchecked } from './unchecked.ts';
+export { eventually, leadsTo, alwaysEventually, progress, livenessQueries } from './liveness.ts';
+export type { LivenessQuery } from './liveness.ts';

@@ -102,7 +102,11 @@ function valueAfter(trace: MaybeLasso, step: number, name: string, before: numbe
 }
 
 export function traceToItf(trace: MaybeLasso, cx: ItfContext): ItfTrace {
-  const states = statesOf(trace);
+  // A lasso's last step returns to the state after step `loop` (Trace.loop), which ITF says
+  // with `loop` alone: its last state is followed by the state at `loop`. So the state after
+  // the last step, a copy of that one, is not listed again.
+  const all = statesOf(trace);
+  const states = trace.loop !== undefined && trace.loop < all.length - 1 ? all.slice(0, -1) : all;
   const vars = Object.keys(variables(states[0]));
   return {
     '#meta': {

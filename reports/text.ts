@@ -43,11 +43,14 @@ export function renderTrace(t: Trace): string {
   const events = new Map(t.events.map((e) => [e.id, e]));
   const madeVisible = (s: TraceStep): string => s.events.map((id) => events.get(id)).filter((e) => e?.kind === 'W')
     .map((e) => `${e!.location} := ${e!.valueText}`).join(', ');
+  const loop = t.loop;
   for (let i = 0; i < t.steps.length; i++) {
+    // a lasso's loop starts after step `loop`; folded runs of routine flushes do not cross into it
+    if (loop !== undefined && i === loop) lines.push(loopMarker(t));
     const s = t.steps[i];
     if (tg.routine.has(s.index)) {
       let j = i;
-      while (j + 1 < t.steps.length && tg.routine.has(t.steps[j + 1].index)) j++;
+      while (j + 1 < t.steps.length && tg.routine.has(t.steps[j + 1].index) && j + 1 !== loop) j++;
       const run = t.steps.slice(i, j + 1);
       const actors = [...new Set(run.map((x) => x.actor))];
       const range = i === j ? String(s.index) : `${s.index}–${t.steps[j].index}`;
@@ -64,6 +67,7 @@ export function renderTrace(t: Trace): string {
     if (changes.length > 0) lines.push(`       ${' '.repeat(width)}  ${changes.join('; ')}`);
   }
   const where = t.final.filter((e) => e.name.endsWith('.pc')).map((e) => `${e.name.slice(0, -3)} ${e.text}`);
+  if (loop !== undefined) lines.push(`  ─── end of loop: back to ${loop === 0 ? 'the initial state' : `the state after step ${loop}`}, and round again forever`);
   lines.push(`  end: ${t.violation}`);
   if (where.length > 0) lines.push(`       threads: ${where.join(', ')}`);
   const buffers = t.final.filter((e) => e.value === null && e.text !== '[]');
@@ -74,6 +78,25 @@ export function renderTrace(t: Trace): string {
   }
   return lines.join('\n');
 }
+
+/** The line that opens a lasso's loop. */
+function loopMarker(t: Trace): string {
+  const first = (t.loop ?? 0) + 1;
+  const last = t.steps.length;
+  return `  ─── loop: ${first === last ? `step ${first} repeats` : `steps ${first}–${last} repeat`} forever ───`;
+}
+
+/** The line that introduces a property's counterexample. */
+export function traceHeading(p: PropertyResult, t: Trace): string {
+  if (t.loop !== undefined) {
+    const loopSteps = t.steps.length - t.loop;
+    return `${p.id} violated: a lasso, ${t.loop} step${t.loop === 1 ? '' : 's'} to the loop, then ${loopSteps} step${loopSteps === 1 ? '' : 's'} repeating forever`;
+  }
+  if (LIVENESS.has(p.kind)) return `${p.id} violated: a run of ${t.steps.length} steps that ends there`;
+  return `${p.id} violated: shortest counterexample, ${t.steps.length} steps`;
+}
+
+const LIVENESS: ReadonlySet<string> = new Set(['eventually', 'leadsTo', 'alwaysEventually', 'progress']);
 
 export function renderHeader(r: Result, model?: Model): string {
   const variant = r.variant ? ` · variant ${r.variant}${model ? ` (${model.variants.find((v) => v.id === r.variant)?.title ?? ''})` : ''}` : '';
@@ -91,7 +114,7 @@ export function renderCheck(r: Result, model?: Model): string {
   for (const p of r.properties) out.push(renderProperty(p));
   for (const p of r.properties) {
     if (!p.trace) continue;
-    out.push('', `${p.id} violated: shortest counterexample, ${p.trace.steps.length} steps`, renderTrace(p.trace));
+    out.push('', traceHeading(p, p.trace), renderTrace(p.trace));
   }
   out.push('', renderBounds(r), `verdict: ${r.verdict}`);
   return out.join('\n');
@@ -132,7 +155,7 @@ export function renderVerifySummary(runs: readonly VerifyRun[], notImplemented: 
   ];
   if (notImplemented.length > 0) lines.push(`not run: memory models ${notImplemented.join(', ')} (declared by the models, not implemented yet)`);
   for (const r of rows.filter((x) => x.comparison === 'differ')) lines.push(`  DIFFERS ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, got ${r.verdict}`);
-  lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? cannot be checked yet, … cut short by a bound');
+  lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? unchecked (a liveness property the variant does not define), … cut short by a bound');
   return lines.join('\n');
 }
 

@@ -3,7 +3,7 @@ import { ModelBuilder } from '../checker/builder.ts';
 import { checkProgram, type CheckOptions } from '../checker/check.ts';
 import type { Program } from '../checker/ir.ts';
 import type { MemoryModelName } from '../checker/memory/model.ts';
-import type { PropertyResult, Result } from '../checker/result.ts';
+import type { PropertyResult, Result, Trace, TraceStep } from '../checker/result.ts';
 
 export function program(name: string, build: (m: ModelBuilder) => void): Program {
   const m = new ModelBuilder(name);
@@ -28,3 +28,41 @@ export function lineOf(source: string, marker: string): number {
   if (i < 0) throw new Error(`marker ${marker} not found`);
   return i + 2;
 }
+
+/**
+ * Every state component's text after step k of a trace (0: the initial state), in the order
+ * of `initial`, from the steps' changes. Names can repeat (a register called `pc` beside the
+ * thread's pc), so a change applies to the first component of that name showing its `before`.
+ */
+export function stateAfter(t: Trace, k: number): string[] {
+  const names = t.initial.map((e) => e.name);
+  const texts = t.initial.map((e) => e.text);
+  for (const s of t.steps.slice(0, k)) {
+    for (const c of s.changes) {
+      let i = names.findIndex((n, j) => n === c.name && texts[j] === c.before);
+      if (i < 0) i = names.indexOf(c.name);
+      texts[i] = c.after;
+    }
+  }
+  return texts;
+}
+
+/**
+ * The loop of a lasso counterexample, after checking that it is one: `loop` is set, the
+ * loop has at least one step, and the last step comes back to the state after step `loop`
+ * (so the steps after it can really repeat forever).
+ */
+export function loopOf(t: Trace | undefined): TraceStep[] {
+  if (!t) throw new Error('no trace');
+  if (t.loop === undefined) throw new Error(`the trace of ${t.property} is not a lasso (no loop)`);
+  if (t.loop < 0 || t.loop >= t.steps.length) throw new Error(`loop ${t.loop} outside 0..${t.steps.length - 1}`);
+  const start = stateAfter(t, t.loop);
+  const end = stateAfter(t, t.steps.length);
+  const differ = start.flatMap((v, i) => (end[i] === v ? [] : [`${t.initial[i].name}: ${v} vs ${end[i]}`]));
+  if (differ.length > 0) throw new Error(`the loop does not close: ${differ.join('; ')}`);
+  if (t.final.some((e, i) => e.text !== start[i])) throw new Error('the final state is not the loop\'s first state');
+  return t.steps.slice(t.loop);
+}
+
+/** "thread: action" of each step, for asserting a loop's content. */
+export const stepsText = (steps: readonly TraceStep[]): string[] => steps.map((s) => `${s.thread}${s.kind === 'memory' ? ' (memory)' : ''}: ${s.action}`);

@@ -22,7 +22,7 @@ export function registerVerify(program: Command, { io, setExit }: CommandContext
     .option('--buffer <n>', `store-buffer capacity per thread (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
     .option('--max-states <n>', 'bound each run (cut-short runs are reported incomplete)', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'bound each run in time', positiveNumber('--timeout'))
-    .option('--exact', 'store whole states instead of 64-bit fingerprints')
+    .option('--exact', 'store whole states instead of 64-bit fingerprints (always so when a liveness property is checked)')
     .option('--json', 'print one JSON object per line and property')
     .option('--report <dir>', 'write a report folder per violation found, index.html (the verdict matrix), junit.xml and summary.json into <dir>')
     .option('--no-progress', 'do not print progress lines on stderr')

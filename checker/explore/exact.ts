@@ -17,6 +17,8 @@ export class ExactStateSet {
   private mask: number;
   private limit: number;
   size = 0;
+  /** the number of the state the last `add` found or inserted (the liveness graph's edge target) */
+  lastId = -1;
 
   constructor(readonly width: number, initialCapacityLog2 = 16) {
     const cap = 1 << initialCapacityLog2;
@@ -34,7 +36,7 @@ export class ExactStateSet {
       const e = this.table[i];
       if (e === 0) break;
       const id = e - 1;
-      if (this.hashes[id] === h && this.equals(id, s)) return false;
+      if (this.hashes[id] === h && this.equals(id, s)) { this.lastId = id; return false; }
       i = (i + 1) & this.mask;
     }
     const id = this.size;
@@ -48,15 +50,23 @@ export class ExactStateSet {
     }
     this.hashes[id] = h;
     this.table[i] = id + 1;
+    this.lastId = id;
     if (++this.size > this.limit) this.grow();
     return true;
   }
 
+  /** Whether state number `id` equals `s[0..width)`. */
+  is(id: number, s: Int32Array): boolean {
+    return this.equals(id, s);
+  }
+
   /** Copies state number `id` into `out`. */
   get(id: number, out: Int32Array): void {
+    // a plain loop: liveness reads every state back, and a subarray view per call would allocate
     const w = this.width;
     const off = (id % CHUNK_STATES) * w;
-    out.set(this.chunks[id / CHUNK_STATES | 0].subarray(off, off + w));
+    const chunk = this.chunks[id / CHUNK_STATES | 0];
+    for (let j = 0; j < w; j++) out[j] = chunk[off + j];
   }
 
   get bytes(): number {

@@ -17,6 +17,11 @@
  * Memory per state: the visited set (8 bytes of fingerprint, or the whole vector in exact
  * mode, at load ≤ 0.7) and 8 bytes of parent link and move; full vectors only for the
  * current and the next level.
+ *
+ * For liveness the search can also hand every edge to an EdgeSink (checker/liveness/graph.ts
+ * keeps them in CSR arrays). That needs exact mode, where every state has a number that a
+ * later edge to it can name; states are expanded in increasing number, which is what lets
+ * the sink build its offsets as it goes.
  */
 import type { CompiledProgram } from '../compile.ts';
 import type { MemoryModel } from '../memory/model.ts';
@@ -49,6 +54,28 @@ export interface SearchOptions {
   readonly progressIntervalMs?: number;
   /** called with every terminal state in which every thread has validly ended (litmus final states) */
   readonly onFinal?: (s: Int32Array, id: number) => void;
+  /** receives every edge of the state graph (exact mode only), for liveness */
+  readonly edges?: EdgeSink;
+}
+
+/**
+ * The state graph as the search discovers it. States are numbered in the order they are
+ * first reached and expanded in that same order, so `expand(id)` is called for id = 0, 1,
+ * 2, … and the edges that follow belong to that state.
+ */
+export interface EdgeSink {
+  /** state `id` is an initial state */
+  initial(id: number): void;
+  /** the expansion of state `id` begins */
+  expand(id: number): void;
+  /**
+   * A step of the state being expanded leads to state `to`. `label`: who took it, as
+   * liveness tells steps apart (SuccessorGenerator.stepLabel): the thread, the memory
+   * model's fairness unit, or the step class of a labelled instruction.
+   */
+  edge(to: number, label: number): void;
+  /** a step of the state being expanded faults or fails an assertion */
+  error(): void;
 }
 
 /** Where a property was first violated. */
@@ -116,6 +143,9 @@ class BreadthFirstSearch implements SuccessorSink {
   private readonly deadlocks: DeadlockCheck;
   private readonly isEnd: Uint8Array[];
   private readonly ends: Int32Array;
+  private readonly edges: EdgeSink | null;
+  /** the state being expanded (for the labels of memory-model steps) */
+  private src: Int32Array = new Int32Array(0);
 
   constructor(private readonly cp: CompiledProgram, private readonly mm: MemoryModel, private readonly opts: SearchOptions) {
     this.width = cp.layout.size;
@@ -133,6 +163,8 @@ class BreadthFirstSearch implements SuccessorSink {
     this.deadlocks = new DeadlockCheck(cp.properties, this.checkedFlags);
     this.isEnd = cp.threads.map((t) => t.isEnd);
     this.ends = Int32Array.from(cp.threads.map((t) => t.end));
+    this.edges = opts.edges ?? null;
+    if (this.edges !== null && this.exactSet === null) throw new Error('search: recording the state graph needs exact mode');
   }
 
   run(): SearchOutcome {
@@ -150,6 +182,8 @@ class BreadthFirstSearch implements SuccessorSink {
 
     const W = this.width + 1;
     const s = new Int32Array(this.width);
+    this.src = s;
+    const edges = this.edges;
     let expansions = 0;
     outer: while (this.curCount > 0 && this.remaining > 0) {
       const buf = this.cur.data;
@@ -159,6 +193,7 @@ class BreadthFirstSearch implements SuccessorSink {
         s.set(buf.subarray(off + 1, off + W));
         this.expanding = id;
         this.moveIndex = 0;
+        if (edges !== null) edges.expand(id);
         this.gen.generate(s, this);
         if (this.moveIndex === 0) this.terminal(s, id);
         if (this.remaining === 0) { stopReason = 'all-violated'; break outer; }
@@ -210,12 +245,18 @@ class BreadthFirstSearch implements SuccessorSink {
 
   // --- SuccessorSink ----------------------------------------------------------------------
 
-  state(s: Int32Array, _actor: number): void {
+  state(s: Int32Array, actor: number): void {
     const move = this.moveIndex++;
     if (this.expanding >= 0) this.transitions++;
     const w = this.width;
     this.fp.hash(s, 0, w);
     const fresh = this.fpSet !== null ? this.fpSet.add(this.fp.hi, this.fp.lo) : this.exactSet!.add(s, this.fp.lo);
+    const edges = this.edges;
+    if (edges !== null) {
+      const to = this.exactSet!.lastId;
+      if (this.expanding >= 0) edges.edge(to, this.gen.stepLabel(this.src, actor));
+      else edges.initial(to);
+    }
     if (!fresh) return;
     const id = this.states++;
     this.parents.ensure(id + 1);
@@ -237,6 +278,7 @@ class BreadthFirstSearch implements SuccessorSink {
   violation(_s: Int32Array, property: number, message: string, _actor: number): void {
     const move = this.moveIndex++;
     if (this.expanding >= 0) this.transitions++;
+    if (this.edges !== null && this.expanding >= 0) this.edges.error();
     if (this.violations[property] !== undefined || this.checkedFlags[property] === 0) return;
     const length = this.expanding >= 0 ? this.depth + 1 : 0;
     this.record({ property, at: 'step', stateId: this.expanding, move, length, message });

@@ -62,6 +62,17 @@ export class SuccessorGenerator {
   private readonly runtimeError: number;
   /** during initial-state construction: continue with the next thread instead of emitting */
   private initMode = false;
+  /** a failing assertion is reported and the thread carries on (CompiledProgram.assertions) */
+  private readonly observeAssertions: boolean;
+  /**
+   * While a memory-model step is being reported: its index k among the state's internal
+   * steps (else -1), so a liveness graph can ask the model which fairness unit it serves.
+   */
+  internalStep = -1;
+  /** the visible instruction the step being generated executes (for a select: the alternative's first) */
+  private executedPc = -1;
+  /** labels of step classes start here: T threads, then the memory model's fairness keys */
+  private readonly classBase: number;
   tracer: StepTracer | null = null;
 
   constructor(readonly cp: CompiledProgram, readonly mm: MemoryModel, checkedProperties?: ReadonlySet<number>) {
@@ -70,6 +81,13 @@ export class SuccessorGenerator {
     this.checked = new Uint8Array(cp.properties.length);
     for (const p of cp.properties) this.checked[p.index] = checkedProperties === undefined || checkedProperties.has(p.index) ? 1 : 0;
     this.runtimeError = cp.properties.find((p) => p.id === RUNTIME_ERROR_ID)!.index;
+    this.observeAssertions = cp.assertions === 'observe';
+    this.classBase = cp.threads.length + (mm.fairness?.keys ?? cp.threads.length);
+  }
+
+  /** How many distinct labels `stepLabel` gives: threads, memory fairness keys, step classes. */
+  get labelCount(): number {
+    return this.classBase + this.cp.stepClasses.length;
   }
 
   /** Report every initial state: the declared initial values, with each thread's leading local code run. */
@@ -116,9 +134,32 @@ export class SuccessorGenerator {
       const on = mm.internalThread(cur, k);
       if (tr !== null) tr.internal(on);
       mm.internal(s, k);
+      this.internalStep = k;
       this.sink.state(s, threads.length + on);
+      this.internalStep = -1;
       if (tr !== null) tr.reset(m);
     }
+  }
+
+  /**
+   * The liveness graph's label of the successor being reported from `src` by `actor`:
+   *  - a thread's step: the thread t, or classBase + c when the instruction it executes
+   *    has step class c (a fairness or progress label: CompiledProgram.stepClasses);
+   *  - a memory-model step: T + the fairness unit it serves (MemoryModel.fairness; by
+   *    default the thread whose store it is).
+   */
+  stepLabel(src: Int32Array, actor: number): number {
+    const T = this.threads.length;
+    if (actor < T) {
+      const classes = this.threads[actor].stepClass;
+      if (classes !== null) {
+        const c = classes[this.executedPc];
+        if (c >= 0) return this.classBase + c;
+      }
+      return actor;
+    }
+    const f = this.mm.fairness;
+    return f === undefined ? actor : T + f.key(src, this.internalStep);
   }
 
   private copy(src: Int32Array, d: number): Int32Array {
@@ -130,6 +171,7 @@ export class SuccessorGenerator {
 
   /** Execute the visible instruction at `pc` of thread `t` from `src` (left unmodified). */
   private visible(src: Int32Array, t: number, pc: number, d: number): void {
+    this.executedPc = pc;
     const th = this.threads[t];
     const ins = th.code[pc];
     const mm = this.mm;
@@ -318,7 +360,7 @@ export class SuccessorGenerator {
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
             const a = ins.ir as { message: string };
             this.sink.violation(s, ins.property, a.message, t);
-            return;
+            if (!this.observeAssertions) return;
           }
           s[t] = pc + 1;
           break;
@@ -423,7 +465,7 @@ export class SuccessorGenerator {
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
             const a = ins.ir as { message: string };
             this.sink.violation(s, ins.property, a.message, t);
-            return;
+            if (!this.observeAssertions) return;
           }
           s[t] = pc + 1;
           break;

@@ -107,6 +107,46 @@ export interface MemoryModel {
 
   /** The model's own state, named, for traces: e.g. `sb[Xen0] = [slot.state:=1]`. */
   describe(s: Int32Array, names: StateNames): { readonly name: string; readonly value: string }[];
+
+  /**
+   * Liveness: which of the model's own steps are fair, and how (checker/liveness/fairness.ts).
+   * Absent: every internal step of thread t's is one unit, weakly fair (right for a single
+   * FIFO buffer per thread, as x86-TSO; SC has no internal steps).
+   */
+  readonly fairness?: MemoryFairness;
+}
+
+/**
+ * The fairness of a memory model's own steps, which a liveness check assumes of every run:
+ * without it, a store could sit in a buffer forever and a spinning reader would "starve"
+ * for a reason no hardware has.
+ *
+ * Internal steps are grouped into units ("keys"): `key(s, k)` is the unit of internal step
+ * k in state s, in 0 … keys-1, and must mean the same obligation in every state (x86-TSO:
+ * key t = "flush thread t's oldest store"; a per-location model such as PSO needs a key per
+ * thread and location, since weak fairness on "some flush of t" lets t's store to x wait
+ * forever while its stores to y keep flushing). Each key is weakly or strongly fair:
+ * weak: a key enabled continuously from some point on is taken infinitely often; strong: a
+ * key enabled infinitely often is taken infinitely often.
+ *
+ * `justice` states obligations that are not steps (Büchi conditions): every infinite run of
+ * the model passes, for each j, infinitely many states with `met(s, j)`. For a model with
+ * promises (Promising-ARM): "thread t has no outstanding promise" is such a condition if
+ * every outstanding promise must be fulfilled before the thread may promise again;
+ * otherwise the promise needs an identity that survives canonicalisation and a key of its
+ * own.
+ */
+export interface MemoryFairness {
+  readonly kind: 'weak' | 'strong';
+  readonly keys: number;
+  key(s: Int32Array, k: number): number;
+  /** how a message names key j ("the store buffer of Xen0") */
+  keyName(j: number, names: StateNames): string;
+  readonly justice?: {
+    readonly count: number;
+    met(s: Int32Array, j: number): boolean;
+    name(j: number, names: StateNames): string;
+  };
 }
 
 /** How a memory model names cells, values and threads when it describes its state. */

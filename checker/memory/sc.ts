@@ -6,14 +6,19 @@
  * Exclusives: a store-exclusive may fail at any time, and succeeds only if no other
  * thread wrote the cell since its load-exclusive read it (exclusive-monitor.ts); the
  * reservation state exists only for programs that have exclusives.
+ *
+ * Liveness: SC has no steps of its own, so it assumes no fairness of its own; only the
+ * threads' fairness constrains runs.
  */
 import { ExclusiveMonitor } from './exclusive-monitor.ts';
-import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
 
 export class SequentialConsistency implements MemoryModel {
   readonly name = 'sc' as const;
   readonly size: number;
   tracer: MemoryTracer | null = null;
+  /** no steps of its own, so no fairness units */
+  readonly fairness: MemoryFairness = { kind: 'weak', keys: 0, key: () => 0, keyName: () => '' };
   bufferFullHits = 0;
   private readonly mem: number;
   private readonly monitor: ExclusiveMonitor | null;

@@ -27,9 +27,15 @@
  * State per thread: [n, cell0, value0, cell1, value1, ...], oldest first; unused entries
  * are zero so equal buffers encode equally. The reservations follow, when the program has
  * exclusives.
+ *
+ * Liveness: every buffered store is eventually flushed. Stated as weak fairness of one
+ * unit per thread, "flush t's oldest entry" (key t): a non-empty buffer stays non-empty
+ * until it is flushed (the thread can only add), so that step is enabled continuously
+ * until taken, weak and strong fairness coincide here, and FIFO order then brings every
+ * entry out after finitely many flushes.
  */
 import { ExclusiveMonitor } from './exclusive-monitor.ts';
-import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
 import { FENCE_FULL } from './model.ts';
 
 export class TotalStoreOrder implements MemoryModel {
@@ -43,6 +49,8 @@ export class TotalStoreOrder implements MemoryModel {
   private readonly threads: number;
   private readonly monitor: ExclusiveMonitor | null;
 
+  readonly fairness: MemoryFairness;
+
   constructor(layout: StateLayout, readonly capacity: number, exclusives = false) {
     this.mem = layout.memBase;
     this.base = layout.mmBase;
@@ -51,6 +59,12 @@ export class TotalStoreOrder implements MemoryModel {
     const buffers = this.threads * this.stride;
     this.monitor = exclusives ? new ExclusiveMonitor(this.base + buffers, this.threads) : null;
     this.size = buffers + (exclusives ? ExclusiveMonitor.size(this.threads) : 0);
+    this.fairness = {
+      kind: 'weak',
+      keys: this.threads,
+      key: (s, k) => this.internalThread(s, k),
+      keyName: (j, names) => `the store buffer of ${names.thread(j)}`,
+    };
   }
 
   init(_s: Int32Array): void {}

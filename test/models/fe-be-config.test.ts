@@ -33,7 +33,7 @@ describe('fe-be-config: the expected verdicts in the model agree with ../shared/
       .map((r) => `${r.variant} ${r.mm} ${r.property}: table ${r.expected}, model ${model.expected(r.variant, r.mm, r.property)}`);
     expect(mismatches).toEqual([]);
   });
-  it('no property needs liveness: B3 and B5 are checked in their safety form', () => {
+  it('no cell needs liveness: B3 and B5 get their table verdicts from their safety form (their liveness form is checked too)', () => {
     expect(rows.every((r) => r.needs === '')).toBe(true);
     expect(model.properties.every((p) => p.needs === undefined)).toBe(true);
   });

@@ -7,6 +7,7 @@ import ioreq from '../../models/ioreq.ts';
 import { checkProgram } from '../../checker/check.ts';
 import type { MemoryModelName } from '../../checker/memory/model.ts';
 import type { Result, Trace } from '../../checker/result.ts';
+import type { Program } from '../../checker/ir.ts';
 import { verdictsTsv } from '../shared.ts';
 
 const PROPS = ['A1', 'A2', 'A3', 'A4'];
@@ -92,6 +93,30 @@ describe('ioreq counterexamples show the bug protocols.md describes', () => {
     const end = Object.fromEntries(t.final.map((e) => [e.name, e.text]));
     expect(end['Xen0.pc']).toBe('@descheduled.0');
     expect(end['slot.state']).toBe('IORESP_READY(3)');
+  });
+
+  it('A4\'s liveness form alone finds the lost wakeups too: without its safety form, A-B5 (TSO) and A-B6 (SC) are runs that stop with the response unread', () => {
+    for (const [variant, mm] of [['A-B5', 'tso'], ['A-B6', 'sc']] as const) {
+      const p = ioreq.program(variant, mm);
+      const livenessOnly: Program = { ...p, properties: p.properties.map((q) => (q.id === 'A4' && q.kind === 'leadsTo' ? { ...q, deadlock: null } : q)) };
+      const r = checkProgram(livenessOnly, { mm });
+      const a4 = r.properties.find((q) => q.id === 'A4')!;
+      expect(a4.kind).toBe('leadsTo');
+      expect(a4.verdict).toBe('violated');
+      expect(a4.trace!.loop).toBeUndefined();
+      expect(a4.trace!.violation).toMatch(/its goal never follows: from the state after step \d+ on the run ends without it \(a deadlock: no step is enabled\)/);
+      expect(Object.fromEntries(a4.trace!.final.map((e) => [e.name, e.text]))['slot.state']).toBe('IORESP_READY(3)');
+      // unclaimed by a safety form, the deadlock is the built-in property's as well
+      expect(r.properties.find((q) => q.id === 'deadlock')!.verdict).toBe('violated');
+    }
+  });
+
+  it('A4\'s liveness form holds for the fixed variant: every visible response is taken, on every fair run', () => {
+    const p = ioreq.program('A-F', 'tso', { vcpus: 2, requests: 1 });
+    const livenessOnly: Program = { ...p, properties: p.properties.map((q) => (q.id === 'A4' && q.kind === 'leadsTo' ? { ...q, deadlock: null } : q)) };
+    const r = checkProgram(livenessOnly, { mm: 'tso' });
+    expect(r.properties.find((q) => q.id === 'A4')!.verdict).toBe('holds');
+    expect(r.bounds.mode).toBe('exact');
   });
 
   it('the fixed variant holds with two vCPUs and mixed reads and writes too', () => {
