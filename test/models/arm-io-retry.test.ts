@@ -100,10 +100,10 @@ describe('arm-io-retry counterexamples show the bug protocols.md describes', () 
       const v2 = t.steps.findIndex((s) => s.thread === 'vCPU1');
       expect(desched).toBeGreaterThanOrEqual(0);
       expect(v2).toBeGreaterThan(desched);
-      expect(t.steps[v2].action).toMatch(new RegExp(`store pcpu0\\.hpfar := ${VGICD_ADDR}`));
+      expect(t.steps[v2].changes.find((c) => c.name === 'ghost pcpu0.far_hpfar')?.after).toBe(`${VGICD_ADDR}`);
       // vCPU0's completion reads pCPU0's fault registers again, and finds vCPU1's fault there
       const reads = t.steps.filter((s) => s.thread === 'vCPU0' && /do_trap_stage2_abort_guest: the faulting address from FAR_EL2\/HPFAR_EL2/.test(s.action));
-      expect(reads.map((s) => /load pcpu0\.hpfar → (\d+)/.exec(s.action)?.[1])).toEqual([`${ADDR(0)}`, `${VGICD_ADDR}`]);
+      expect(reads.map((s) => s.changes.find((c) => c.name === 'vCPU0.gpa')?.after)).toEqual([`${ADDR(0)}`, `${VGICD_ADDR}`]);
       expect(t.steps.indexOf(reads[1])).toBeGreaterThan(v2);
       expect(t.steps.some((s) => /vGICD: bad read width/.test(s.action))).toBe(true);
       // the guest resumes with an abort: the PC not past the load, the register without the answer
@@ -156,12 +156,12 @@ describe('arm-io-retry counterexamples show the bug protocols.md describes', () 
   it('vCPU1 does get pCPU0 in the fixed variants: the fault registers are overwritten, and the completion does not care', () => {
     // an invariant "pCPU0's fault address is never vCPU1's" must fail, or C-F1's C2 would hold vacuously
     const p = model.program('C-F1', 'sc');
-    const loc = p.locations.findIndex((l) => l.name === 'pcpu0.hpfar');
+    const far = p.ghosts.findIndex((x) => x.name === 'pcpu0.far_hpfar');
     const probe = {
       ...p,
       properties: [...p.properties, {
         kind: 'invariant' as const, id: 'never-v2', description: 'probe', src: p.properties[0].src,
-        pred: { k: 'bin' as const, op: 'ne' as const, a: { k: 'mem' as const, addr: { k: 'loc' as const, loc, index: null } }, b: { k: 'const' as const, v: VGICD_ADDR } },
+        pred: { k: 'bin' as const, op: 'ne' as const, a: { k: 'ghost' as const, g: far, index: null }, b: { k: 'const' as const, v: VGICD_ADDR } },
       }],
     };
     const r = checkProgram(probe, { mm: 'sc', properties: ['never-v2', 'C2'] });
