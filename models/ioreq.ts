@@ -28,7 +28,7 @@ import type { GhostArray, LocArray, ModelBuilder, ThreadBuilder } from '../check
 import type { BuildContext } from '../checker/model.ts';
 import { or } from '../checker/term.ts';
 import {
-  IOREQ_DIR_NAMES, IOREQ_READ, IOREQ_STATE_NAMES, IOREQ_WRITE, STATE_IORESP_READY, declareIoreqSlots, slotOf,
+  IOREQ_READ, IOREQ_STATE_NAMES, IOREQ_WRITE, STATE_IORESP_READY, declareIoreqSlots, slotOf,
 } from './xen/ioreq-slot.ts';
 import { ioreqSend, waitForIo, waitForIoSleepLabel } from './xen/ioreq-send.ts';
 import { RVAL as DM_RVAL, cpuGetIoreqAlternatives, cpuHandleIoreq, declareDmRegs, resetDmRegs } from './xen/ioreq-dm.ts';
@@ -97,14 +97,16 @@ export default defineModel({
     const pending = m.array('evtchn.pending', N, 0);
     /** _VPF_blocked_in_xen of each vCPU (bit 0 of its pause_flags) */
     const blocked = m.array('vcpu.blocked_in_xen', N, 0);
-    /** what Xen wrote into each slot for the request it last published (ghost: for A1) */
-    const published: Published = {
-      addr: m.ghostArray('published.addr', N, 0),
-      dir: m.ghostArray('published.dir', N, 0, { values: IOREQ_DIR_NAMES }),
-      data: m.ghostArray('published.data', N, 0),
-    };
-    const xen = Array.from({ length: N }, (_, v) => xenThread(m, ctx, v, slots, pending, blocked, published));
-    deviceModel(m, ctx, slots, pending, blocked, published);
+    /**
+     * How many requests the device model has taken from each slot (ghost: for A1). Its k-th
+     * request from slot v is Xen's request k, whose payload is known, so A1 compares what the
+     * device model read with that, in the device model's own program order. (A ghost that
+     * Xen set when it publishes would not do under ARMv8: Xen may promise its READY store,
+     * and the device model may read it, before Xen executes its earlier ghost update.)
+     */
+    const served = m.ghostArray('dm.served', N, 0);
+    const xen = Array.from({ length: N }, (_, v) => xenThread(m, ctx, v, slots, pending, blocked));
+    deviceModel(m, ctx, slots, pending, blocked, served);
 
     // A4 (protocols.md §A.3) in both its forms, under one id. Liveness: once IORESP_READY
     // is visible in vCPU v's slot, Xen eventually takes the response (it writes NONE), on
@@ -119,13 +121,11 @@ export default defineModel({
 });
 
 type Slots = ReturnType<typeof declareIoreqSlots>;
-interface Published { readonly addr: GhostArray; readonly dir: GhostArray; readonly data: GhostArray }
 
 /** Xen acting for vCPU v: K times, trap → ioreq_send → (descheduled) → wait_for_io → completion. */
 function xenThread(
   m: ModelBuilder, ctx: BuildContext, v: number, slots: Slots,
   pending: LocArray, blocked: LocArray,
-  published: Published,
 ): { thread: ThreadBuilder; sleeps: string[] } {
   const { variant, mm } = ctx;
   const K = ctx.int('requests');
@@ -148,11 +148,6 @@ function xenThread(
         slot, blocked: blocked.at(v), pending: pending.at(v), state: s, flag, label,
         addr, dir, data: dir === IOREQ_WRITE ? WVAL(addr) : 0,
         checkIdle: (ok, msg) => t.assert(ok, 'A3', msg),
-        onPublish: () => {
-          t.setGhost(published.addr.at(v), addr);
-          t.setGhost(published.dir.at(v), dir);
-          t.setGhost(published.data.at(v), dir === IOREQ_WRITE ? WVAL(addr) : 0);
-        },
         // A-B6, the bug: block only after notifying, and deschedule without re-checking the state
         bug: variant === 'A-B4' ? { kind: 'no-prepare-wait-mb' }
           : variant === 'A-B6' ? { kind: 'block-after-notify', sleepLabel: `${ASLEEP_AFTER_SEND}.${k}` }
@@ -189,21 +184,27 @@ function xenThread(
 function deviceModel(
   m: ModelBuilder, ctx: BuildContext, slots: Slots,
   pending: LocArray, blocked: LocArray,
-  published: Published,
+  served: GhostArray,
 ): ThreadBuilder {
   const { variant, mm } = ctx;
   const N = ctx.int('vcpus');
+  const K = ctx.int('requests');
+  const mode = ctx.choice('dir');
   return m.thread('DM', { actor: 'device model' }, (t) => {
     const r = declareDmRegs(t);
     t.label('idle', { end: true });
     t.select(...cpuGetIoreqAlternatives(t, mm, r, { slots, pending, vcpus: N, idleLabel: 'idle' }));
     cpuHandleIoreq(t, mm, r, {
       slots, blocked,
-      // A1: the payload is the one Xen wrote for the request it published on this slot
+      // A1: the payload is the one Xen wrote for this request (request k = served[port] of slot port)
       onCopy: () => {
-        t.assert(r.addr.eq(published.addr.at(r.port)), 'A1', 'the device model read a request address that Xen did not write for the request it published');
-        t.assert(r.dir.eq(published.dir.at(r.port)), 'A1', 'the device model read a direction that Xen did not write for the request it published');
-        t.assert(r.dir.eq(IOREQ_READ).or(r.data.eq(published.data.at(r.port))), 'A1', 'the device model read write data that Xen did not write for the request it published');
+        const k = served.at(r.port);
+        const wantAddr = r.port.mul(K).add(k).add(1);
+        const wantDir = mode === 'read' ? IOREQ_READ : mode === 'write' ? IOREQ_WRITE : r.port.add(k).mod(2);
+        t.assert(r.addr.eq(wantAddr), 'A1', 'the device model read a request address that Xen did not write for this request');
+        t.assert(r.dir.eq(wantDir), 'A1', 'the device model read a direction that Xen did not write for this request');
+        t.assert(r.dir.eq(IOREQ_READ).or(r.data.eq(wantAddr.add(WVAL(0)))), 'A1', 'the device model read write data that Xen did not write for this request');
+        t.setGhost(served.at(r.port), k.add(1));
       },
       checkInService: (ok, msg) => t.assert(ok, 'A3', msg),
       bugs: { noRmbAfterReady: variant === 'A-B3', copyOrderedByWmb: variant === 'A-B7', noWmbBeforeResponse: variant === 'A-B1' },
