@@ -35,7 +35,7 @@
  */
 import { defineModel } from '../checker/model.ts';
 import { expectationTable } from '../checker/expectations.ts';
-import type { GhostArray, GhostRef, Loc, LocArray, ModelBuilder, ThreadBuilder } from '../checker/builder.ts';
+import type { GhostArray, GhostRef, LocArray, ModelBuilder, ThreadBuilder } from '../checker/builder.ts';
 import type { BuildContext } from '../checker/model.ts';
 import { and, ite, or, type Term } from '../checker/term.ts';
 import { crash, crashUnless } from './xen/domain.ts';
@@ -122,9 +122,8 @@ export default defineModel({
     const slots = declareIoreqSlots(m, 1);
     const pending = m.array('evtchn.pending', 1, 0);
     const blocked = m.array('vcpu.blocked_in_xen', 1, 0);
-    /** FAR_EL2/HPFAR_EL2 of pCPU0, as one faulting guest physical address: not context-switched */
-    const hpfar = m.shared('pcpu0.hpfar', 0);
     const g: Ghosts = {
+      far: m.ghost('pcpu0.far_hpfar', 0),
       onPcpu0: m.ghost('pcpu0.running', ON_PCPU0_VCPU0, { values: { [ON_PCPU0_VCPU0]: 'vCPU0', [ON_PCPU0_OTHER]: 'another vCPU' } }),
       ioreqs: m.ghostArray('access.ioreqs', A + 1, 0),
       effects: m.ghostArray('access.dm_effects', A + 1, 0),
@@ -132,7 +131,7 @@ export default defineModel({
       resumedPc: m.ghostArray('guest.resumed_pc', A, 0),
       resumedReg: m.ghostArray('guest.resumed_x', A, 0),
     };
-    const guest = vcpu0(m, ctx, accesses, slotOf(slots, 0), pending, blocked, hpfar, g);
+    const guest = vcpu0(m, ctx, accesses, slotOf(slots, 0), pending, blocked, g);
     deviceModel(m, ctx, slots, pending, blocked, g);
     if (ctx.int('v2') === 1) {
       m.thread('vCPU1', { actor: 'vCPU1 (on pCPU0)' }, (t) => {
@@ -140,8 +139,8 @@ export default defineModel({
         t.label('runnable', { end: true });
         t.atomic(() => {
           t.guard(g.onPcpu0.eq(ON_PCPU0_OTHER));
-          t.store(hpfar, VGICD_ADDR);
-        }, { note: 'vCPU1 runs on pCPU0 while vCPU0 is descheduled and faults on a vGIC distributor register: FAR_EL2/HPFAR_EL2 := its address' });
+          t.setGhost(g.far, VGICD_ADDR);
+        }, { note: `vCPU1 runs on pCPU0 while vCPU0 is descheduled and faults on a vGIC distributor register: FAR_EL2/HPFAR_EL2 := ${VGICD_ADDR}` });
         // Xen emulates vCPU1's access in the vGIC; nothing of it touches vCPU0's state.
       });
     }
@@ -172,6 +171,16 @@ export default defineModel({
 });
 
 interface Ghosts {
+  /**
+   * FAR_EL2/HPFAR_EL2 of pCPU0, as one faulting guest physical address. They are system
+   * registers, not memory: written by the hardware when something running on pCPU0 traps,
+   * read by Xen on pCPU0, never context-switched. Whatever runs on pCPU0 sees them in that
+   * CPU's own order, so no memory model reorders them: state outside the memory model,
+   * updated with the step that traps. (As a shared location, ARMv8's promises would let
+   * vCPU0 publish its next trap's write early and then read vCPU1's as newer, a reordering
+   * of one CPU's own system registers that no hardware makes.)
+   */
+  readonly far: GhostRef;
   /** which vCPU pCPU0 runs: another vCPU may run there only while vCPU0 is descheduled */
   readonly onPcpu0: GhostRef;
   /** per access (by address; 0: a request for anything but the access being executed): ioreqs Xen sent for it, saturating at 2 */
@@ -191,7 +200,7 @@ const bump = (t: ThreadBuilder, g: GhostArray, i: Term | number): void => {
 /** The guest's vCPU0 and Xen acting for it on pCPU0. */
 function vcpu0(
   m: ModelBuilder, ctx: BuildContext, accesses: readonly Access[], slot: IoreqSlotRefs,
-  pending: LocArray, blocked: LocArray, hpfar: Loc, g: Ghosts,
+  pending: LocArray, blocked: LocArray, g: Ghosts,
 ): ThreadBuilder {
   const { variant, mm } = ctx;
   return m.thread('vCPU0', { actor: 'vCPU0 (guest / Xen)' }, (t) => {
@@ -269,7 +278,8 @@ function vcpu0(
       /** do_trap_stage2_abort_guest: decode the fault from pCPU0's FAR_EL2/HPFAR_EL2 and emulate */
       const doTrapStage2AbortGuest = (phase: 'trap' | 'completion'): void => {
         const done = `do_trap_stage2_abort_guest.${i}.${phase}.done`;
-        t.load(gpa, hpfar, { note: 'do_trap_stage2_abort_guest: the faulting address from FAR_EL2/HPFAR_EL2' });
+        t.skip({ note: 'do_trap_stage2_abort_guest: the faulting address from FAR_EL2/HPFAR_EL2' });
+        t.assign(gpa, g.far);
         tryHandleMmio(phase);
         t.if(rc.eq(IO_HANDLED), () => { t.assign(pc, pc.add(1)); t.goto(done); }); // advance_pc
         t.if(rc.eq(IO_ABORT), () => { t.assign(pc, ABORT_VECTOR); t.goto(done); }); // inject_abt
@@ -280,7 +290,8 @@ function vcpu0(
       };
 
       // --- the guest executes access i: a stage-2 data abort on pCPU0 --------------------------
-      t.store(hpfar, a.addr, { note: `guest: ${insn(i, a)} faults (stage-2 data abort): FAR_EL2/HPFAR_EL2 := ${a.addr}` });
+      t.skip({ note: `guest: ${insn(i, a)} faults (stage-2 data abort): FAR_EL2/HPFAR_EL2 := ${a.addr}` });
+      t.setGhost(g.far, a.addr);
       doTrapStage2AbortGuest('trap');
 
       // --- leave_hypervisor_to_guest: do { check_for_pcpu_work } while ( check_for_vcpu_work ) ---

@@ -107,6 +107,8 @@ export default defineModel({
       low: m.ghostArray('write.handled_data', V * W + 1, 0),
       high: m.ghostArray('write.handled_data_high', V * W + 1, 0),
       hwError: m.ghost('dm.hw_error', 0),
+      posted: m.ghost('ring.posted', 0),
+      consumed: m.ghost('ring.consumed', 0),
     };
     const qwTags = new Set(tags.filter((a) => isQw(ctx.choice('size'), (a - 1) % W)));
     const xen = Array.from({ length: V }, (_, v) => xenThread(m, ctx, v, buf, slots, pending, blocked, g));
@@ -115,13 +117,16 @@ export default defineModel({
     // A5, over the ghost record of what the device model performed: each write at most
     // once, with the data Xen wrote for it; no entry that is no write Xen posts (index 0: an
     // empty or torn slot); no entry the device model cannot read (hw_error kills it); and
-    // once every vCPU is done and the device model rests with no bufioreq event pending
-    // (nothing will handle anything any more), every write exactly once. The record is the
-    // reader's: Xen sets no ghost that the device model's checks depend on, since under a
-    // memory model with promises (ARMv8) the device model may read a store of Xen's before
-    // Xen executes the steps around it. A write handled before Xen posted it leaves
-    // read_pointer past write_pointer, which A6 reports.
-    const quiescent = and(...xen.map((t) => m.done(t)), m.at(dm, 'idle'), m.mem(buf.pending).eq(0));
+    // once every vCPU is done and the device model rests, having taken off the ring as many
+    // entries as Xen put on it, every write exactly once. The record is the reader's: the
+    // device model's checks read no ghost Xen sets, since under a memory model with
+    // promises (ARMv8) the device model may read a store of Xen's before Xen executes the
+    // steps around it; Xen's count of entries posted is read only once Xen is done. A
+    // write handled before Xen posted it leaves read_pointer past write_pointer, which A6
+    // reports. (Rest is not judged by memory, e.g. no bufioreq event pending: the device
+    // model may promise the write that takes the next event before it executes it.) A
+    // ring left non-empty cannot end a run: the buffered_io timer finds it.
+    const quiescent = and(...xen.map((t) => m.done(t)), m.at(dm, 'idle'), g.consumed.eq(g.posted));
     m.invariant('A5', and(
       g.handled.at(0).eq(0),
       g.hwError.eq(0),
@@ -142,6 +147,9 @@ interface Ghosts {
   readonly high: GhostArray;
   /** the device model died on an entry (hw_error) */
   readonly hwError: GhostRef;
+  /** entries Xen put on the ring, and entries the device model took off it (saturating past every write) */
+  readonly posted: GhostRef;
+  readonly consumed: GhostRef;
 }
 
 /** vCPU v: its writes, each posted (or sent synchronously when the ring is full), then a synchronous read. */
@@ -182,6 +190,7 @@ function xenThread(
       ioreqSendBuffered(t, mm, buf, br, {
         label, addr, qw, low: WVAL(addr), high: WHI(addr),
         fullLabel: `ring_full.${j}`,
+        onPosted: () => t.setGhost(g.posted, g.posted.add(1)),
         noWmb: variant === 'A-Q1',
         afterUpdate: checkRing(t, buf, 'Xen'),
       });
@@ -243,7 +252,10 @@ function deviceModel(
         handleBufferedIopage(t, mm, buf, d, {
           label: 'drain',
           doneLabel: 'drained',
-          onEntry: (e, qw) => performWrite(e.hdr.and(QW_FLAG - 1), e.low, ite(qw, e.high, 0)),
+          onEntry: (e, qw) => {
+            performWrite(e.hdr.and(QW_FLAG - 1), e.low, ite(qw, e.high, 0));
+            t.setGhost(g.consumed, ite(g.consumed.gt(maxTag), g.consumed, g.consumed.add(1)));
+          },
           checkComplete: (ok, msg) => t.if(ok.not(), () => { t.setGhost(g.hwError, 1); crash(t, `hw_error: ${msg}`); }),
           afterUpdate: checkRing(t, buf, 'the device model'),
           bugs: { noRmbAfterWp: variant === 'A-Q2', noRecheck: variant === 'A-Q3', plainRpStore: variant === 'A-Q4' },

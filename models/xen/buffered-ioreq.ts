@@ -133,6 +133,8 @@ export interface SendBufferedOptions {
   readonly high: Operand;
   /** where to continue when the ring is full: the caller sends the request synchronously there */
   readonly fullLabel: string;
+  /** runs with the write_pointer update that puts the request on the ring (ghost updates) */
+  readonly onPosted?: () => void;
   /** protocols.md A-Q1: no smp_wmb between the slot stores and the write_pointer update */
   readonly noWmb?: boolean;
   /** runs after each update of the pointers, with the pair's new value (local code: checks) */
@@ -164,6 +166,7 @@ export function ioreqSendBuffered(t: ThreadBuilder, mm: MemoryModelName, b: Buff
   if (!o.noWmb) barrier(t, mm, 'smp_wmb', { note: 'make the ioreq visible before write_pointer' });
   t.fetchAdd(r.old, b.ptrs, (1 + qw) << PTR_BITS, { note: `${k}: write_pointer += ${1 + qw}` });
   o.afterUpdate?.(r.old.add((1 + qw) << PTR_BITS));
+  o.onPosted?.();
   // Canonicalise: while (qw++ < N && read_pointer >= N) cmpxchg(&ptrs.full, old, old - n·N on both).
   t.assign(r.tries, qw);
   t.label(canon);

@@ -11,6 +11,7 @@ import { checkProgram } from '../../checker/check.ts';
 import type { MemoryModelName } from '../../checker/memory/model.ts';
 import type { Result, Trace } from '../../checker/result.ts';
 import { supportedMemoryModels } from '../../checker/verify.ts';
+import { memoryModelInfo } from '../../checker/memory/index.ts';
 import { verdictsTsv } from '../shared.ts';
 
 const PROPS = ['C1', 'C2', 'C3', 'C4'];
@@ -45,9 +46,10 @@ describe('arm-io-retry: the expected verdicts in the model agree with ../shared/
   });
 });
 
-describe('arm-io-retry: every variant under every implemented memory model gets the expected verdict for every stated cell', () => {
+describe('arm-io-retry: every variant under SC, TSO and PSO (when implemented) gets the expected verdict for every stated cell', () => {
   for (const v of model.variants) {
-    for (const mm of supportedMemoryModels(model)) {
+    // ARMv8 at the default parameters is too large for the test suite: its block below uses smaller ones
+    for (const mm of supportedMemoryModels(model).filter((x) => x !== 'armv8')) {
       it(`${v.id} under ${mm}`, () => {
         const r = check(v.id, mm);
         expect(r.complete).toBe(true);
@@ -100,10 +102,10 @@ describe('arm-io-retry counterexamples show the bug protocols.md describes', () 
       const v2 = t.steps.findIndex((s) => s.thread === 'vCPU1');
       expect(desched).toBeGreaterThanOrEqual(0);
       expect(v2).toBeGreaterThan(desched);
-      expect(t.steps[v2].action).toMatch(new RegExp(`store pcpu0\\.hpfar := ${VGICD_ADDR}`));
+      expect(t.steps[v2].changes.find((c) => c.name === 'ghost pcpu0.far_hpfar')?.after).toBe(`${VGICD_ADDR}`);
       // vCPU0's completion reads pCPU0's fault registers again, and finds vCPU1's fault there
       const reads = t.steps.filter((s) => s.thread === 'vCPU0' && /do_trap_stage2_abort_guest: the faulting address from FAR_EL2\/HPFAR_EL2/.test(s.action));
-      expect(reads.map((s) => /load pcpu0\.hpfar → (\d+)/.exec(s.action)?.[1])).toEqual([`${ADDR(0)}`, `${VGICD_ADDR}`]);
+      expect(reads.map((s) => s.changes.find((c) => c.name === 'vCPU0.gpa')?.after)).toEqual([`${ADDR(0)}`, `${VGICD_ADDR}`]);
       expect(t.steps.indexOf(reads[1])).toBeGreaterThan(v2);
       expect(t.steps.some((s) => /vGICD: bad read width/.test(s.action))).toBe(true);
       // the guest resumes with an abort: the PC not past the load, the register without the answer
@@ -156,16 +158,45 @@ describe('arm-io-retry counterexamples show the bug protocols.md describes', () 
   it('vCPU1 does get pCPU0 in the fixed variants: the fault registers are overwritten, and the completion does not care', () => {
     // an invariant "pCPU0's fault address is never vCPU1's" must fail, or C-F1's C2 would hold vacuously
     const p = model.program('C-F1', 'sc');
-    const loc = p.locations.findIndex((l) => l.name === 'pcpu0.hpfar');
+    const far = p.ghosts.findIndex((x) => x.name === 'pcpu0.far_hpfar');
     const probe = {
       ...p,
       properties: [...p.properties, {
         kind: 'invariant' as const, id: 'never-v2', description: 'probe', src: p.properties[0].src,
-        pred: { k: 'bin' as const, op: 'ne' as const, a: { k: 'mem' as const, addr: { k: 'loc' as const, loc, index: null } }, b: { k: 'const' as const, v: VGICD_ADDR } },
+        pred: { k: 'bin' as const, op: 'ne' as const, a: { k: 'ghost' as const, g: far, index: null }, b: { k: 'const' as const, v: VGICD_ADDR } },
       }],
     };
     const r = checkProgram(probe, { mm: 'sc', properties: ['never-v2', 'C2'] });
     expect(r.properties.find((x) => x.id === 'never-v2')!.verdict).toBe('violated');
     expect(r.properties.find((x) => x.id === 'C2')!.verdict).toBe('holds');
+  });
+});
+
+// ARMv8 is implemented on another branch; these run once it is registered.
+describe.skipIf(!memoryModelInfo('armv8'))('arm-io-retry under ARMv8 (one access, two for C-B3)', () => {
+  const cases: [string, Record<string, number | string>, Record<string, 'holds' | 'violated'>][] = [
+    ['C-F1', { accesses: 1 }, { C1: 'holds', C2: 'holds', C4: 'holds' }],
+    ['C-F2', { accesses: 1 }, { C1: 'holds', C2: 'holds', C4: 'holds' }],
+    ['C-B1', { accesses: 1 }, { C1: 'violated' }],
+    ['C-B2', { accesses: 1 }, { C2: 'violated' }],
+    ['C-B3', {}, { C1: 'violated', C2: 'violated' }],
+    ['C-B4', { accesses: 1 }, { C4: 'violated' }],
+  ];
+  for (const [variant, params, want] of cases) {
+    it(`${variant} ${JSON.stringify(params)}: ${Object.entries(want).map(([p, v]) => `${p} ${v}`).join(', ')}`, () => {
+      const r = checkProgram(model.program(variant, 'armv8', params), { mm: 'armv8', properties: Object.keys(want) });
+      for (const [id, v] of Object.entries(want)) expect(`${id}:${r.properties.find((p) => p.id === id)!.verdict}`).toBe(`${id}:${v}`);
+    });
+  }
+  it('C-B4: after seeing IORESP_READY without smp_rmb, Xen takes data older than the device model\'s answer', () => {
+    const r = checkProgram(model.program('C-B4', 'armv8', { accesses: 1 }), { mm: 'armv8', properties: ['C4'] });
+    const t = traceOf(r, 'C4');
+    const state = t.steps.findIndex((s) => s.thread === 'vCPU0' && /wait_for_io: read the slot state — load slot\.state → IORESP_READY/.test(s.action));
+    const answer = t.steps.findIndex((s) => s.thread === 'DM' && /emulate the read: store the result/.test(s.action));
+    const data = t.steps.findIndex((s, i) => i > state && s.thread === 'vCPU0' && /take the response data/.test(s.action));
+    expect(answer).toBeGreaterThanOrEqual(0);
+    expect(state).toBeGreaterThan(answer);
+    expect(data).toBeGreaterThan(state);
+    expect(t.steps[data].action).not.toMatch(new RegExp(`→ ${RVAL(ADDR(0))}`));
   });
 });

@@ -10,6 +10,7 @@ import type { Expr, Program } from '../../checker/ir.ts';
 import type { MemoryModelName } from '../../checker/memory/model.ts';
 import type { Result, Trace, TraceStep } from '../../checker/result.ts';
 import { supportedMemoryModels } from '../../checker/verify.ts';
+import { memoryModelInfo } from '../../checker/memory/index.ts';
 import { verdictsTsv } from '../shared.ts';
 
 const PROPS = ['A5', 'A6', 'A7'];
@@ -49,9 +50,10 @@ describe('ioreq-buffered: the expected verdicts in the model agree with ../share
   });
 });
 
-describe('ioreq-buffered: every variant under every implemented memory model gets the expected verdict for every stated cell', () => {
+describe('ioreq-buffered: every variant under SC, TSO and PSO (when implemented) gets the expected verdict for every stated cell', () => {
   for (const v of model.variants) {
-    for (const mm of supportedMemoryModels(model)) {
+    // ARMv8 at the default parameters is too large for the test suite: its block below uses smaller ones
+    for (const mm of supportedMemoryModels(model).filter((x) => x !== 'armv8')) {
       it(`${v.id} under ${mm}`, () => {
         const r = check(v.id, mm);
         expect(r.complete).toBe(true);
@@ -165,14 +167,15 @@ describe('ioreq-buffered counterexamples show the bug protocols.md describes', (
   });
 
   it('A5\'s "at least once" clause is not vacuous: the quiet state it speaks of is reached', () => {
-    // An extra invariant "never quiet" (every vCPU done, the DM idle, no bufioreq event
-    // pending) must fail in the fixed model, or A5's last clause would never be evaluated.
+    // An extra invariant "never quiet" (every vCPU done, the DM idle, as many entries taken
+    // off the ring as put on it) must fail in the fixed model, or A5's last clause would
+    // never be evaluated.
     const p = model.program('A-Q-F', 'sc');
     const thread = (name: string): number => p.threads.findIndex((t) => t.name === name);
-    const loc = p.locations.findIndex((l) => l.name === 'bufioreq.evtchn.pending');
+    const ghost = (name: string): Expr => ({ k: 'ghost', g: p.ghosts.findIndex((x) => x.name === name), index: null });
     const and = (a: Expr, b: Expr): Expr => ({ k: 'bin', op: 'land', a, b });
     const quiet: Expr = and(and({ k: 'done', thread: thread('Xen0') }, { k: 'at', thread: thread('DM'), label: 'idle' }),
-      { k: 'bin', op: 'eq', a: { k: 'mem', addr: { k: 'loc', loc, index: null } }, b: { k: 'const', v: 0 } });
+      { k: 'bin', op: 'eq', a: ghost('ring.consumed'), b: ghost('ring.posted') });
     const probe: Program = {
       ...p,
       properties: [...p.properties, { kind: 'invariant', id: 'never-quiet', description: 'probe', pred: { k: 'un', op: 'not', a: quiet }, src: p.properties[0].src }],
@@ -180,5 +183,49 @@ describe('ioreq-buffered counterexamples show the bug protocols.md describes', (
     const r = checkProgram(probe, { mm: 'sc', properties: ['never-quiet', 'A5'] });
     expect(r.properties.find((x) => x.id === 'never-quiet')!.verdict).toBe('violated');
     expect(r.properties.find((x) => x.id === 'A5')!.verdict).toBe('holds');
+  });
+});
+
+// PSO and ARMv8 are implemented on another branch; these run once they are registered.
+describe.skipIf(!memoryModelInfo('pso'))('ioreq-buffered counterexamples under PSO', () => {
+  it('A-Q1: write_pointer moves while the slot stores are still in Xen\'s buffers; the device model reads an empty slot', () => {
+    const t = traceOf(check('A-Q1', 'pso'), 'A5');
+    const wp = t.steps.findIndex((s) => s.thread === 'Xen0' && /write 0: write_pointer \+= 1/.test(s.action));
+    const slotStores = t.steps.filter((s, i) => i < wp && s.thread === 'Xen0' && /write buf_ioreq/.test(s.action));
+    expect(slotStores.length).toBe(2);
+    for (const s of slotStores) expect(s.action).toMatch(/\(into its store buffer\)/);
+    // neither slot store has become visible when the device model reads the slot
+    const read = t.steps.findIndex((s) => s.thread === 'DM' && /read buf_ioreq\[rdptr % N\] \(address, size\)/.test(s.action));
+    expect(read).toBeGreaterThan(wp);
+    expect(t.steps.slice(wp, read).some((s) => s.kind === 'memory' && /bufioreq\.slot\.hdr\[0\]/.test(s.action))).toBe(false);
+    expect(t.steps[read].action).toMatch(/→ empty\(0\)/);
+  });
+});
+
+describe.skipIf(!memoryModelInfo('armv8'))('ioreq-buffered under ARMv8, with the smallest parameters that show each bug', () => {
+  // (variant, parameters, expected verdicts of the properties checked)
+  const cases: [string, Record<string, number | string>, Record<string, 'holds' | 'violated'>][] = [
+    ['A-Q-F', { writes: 2, sync: 'none' }, { A5: 'holds', A6: 'holds' }],
+    ['A-Q1', { writes: 1, sync: 'none' }, { A5: 'violated' }],
+    // the device model's second round of its loop, without an event: polling
+    ['A-Q2', { writes: 2, sync: 'none' }, { A5: 'violated' }],
+    ['A-Q3', { writes: 2, sync: 'none' }, { A5: 'violated', A6: 'violated' }],
+    ['A-Q5', { writes: 1 }, { A7: 'violated' }],
+  ];
+  for (const [variant, params, want] of cases) {
+    it(`${variant} ${JSON.stringify(params)}: ${Object.entries(want).map(([p, v]) => `${p} ${v}`).join(', ')}`, () => {
+      const r = checkProgram(model.program(variant, 'armv8', params), { mm: 'armv8', properties: Object.keys(want) });
+      for (const [id, v] of Object.entries(want)) expect(`${id}:${r.properties.find((p) => p.id === id)!.verdict}`).toBe(`${id}:${v}`);
+    });
+  }
+  it('A-Q2: the device model reads the slot as it was before the write_pointer it has just read', () => {
+    const r = checkProgram(model.program('A-Q2', 'armv8', { writes: 2, sync: 'none' }), { mm: 'armv8', properties: ['A5'] });
+    const t = traceOf(r, 'A5');
+    const wr = t.steps.findLastIndex((s) => s.thread === 'DM' && /wrptr = write_pointer/.test(s.action));
+    const w = pointers(t.steps[wr].action).wp;
+    const slot = t.steps.findIndex((s, i) => i > wr && s.thread === 'DM' && /read buf_ioreq\[rdptr % N\] \(address, size\)/.test(s.action));
+    expect(slot).toBeGreaterThan(wr);
+    // write w-1 is what write_pointer w announces; the slot read returns something else
+    expect(t.steps[slot].action).not.toMatch(new RegExp(`addr ${w} size`));
   });
 });
