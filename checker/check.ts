@@ -53,12 +53,12 @@ export interface Prepared {
 }
 
 /** Compiles a program for a memory model (exported for tests and tools that drive the search themselves). */
-export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFAULT_BUFFER, promises = DEFAULT_PROMISES): Prepared {
+export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFAULT_BUFFER, promises = DEFAULT_PROMISES, liveness = false): Prepared {
   const info = memoryModelInfo(mmName);
   if (!info) throw usageError(`memory model '${mmName}' is not implemented yet`);
   if (!Number.isInteger(buffer) || buffer < 1) throw usageError(`--buffer must be a positive integer, got ${buffer}`);
   if (!Number.isInteger(promises) || promises < 0) throw usageError(`--promises must be a non-negative integer, got ${promises}`);
-  const opts = { buffer, promises, exclusives: hasExclusives(program) };
+  const opts = { buffer, promises, exclusives: hasExclusives(program), liveness };
   // The memory model's size depends on the layout before its own area.
   const probe = info.create(layoutFor(program, 0), opts);
   const cp = compileProgram(program, probe.size);
@@ -76,7 +76,9 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
   const info = memoryModelInfo(opts.mm);
   const buffer = opts.buffer ?? DEFAULT_BUFFER;
   const promises = opts.promises ?? DEFAULT_PROMISES;
-  const prepared = prepare(program, opts.mm, buffer, promises);
+  const wanted = opts.properties && opts.properties.length > 0 ? new Set(opts.properties) : null;
+  const livenessWanted = program.properties.some((p) => isLiveness(p) && (wanted === null || wanted.has(p.id)));
+  const prepared = prepare(program, opts.mm, buffer, promises, livenessWanted);
   const mm = prepared.mm;
   let cp = prepared.cp;
   let checked: Set<number> | undefined;

@@ -10,11 +10,14 @@
  * thread alone needs its code, so this lives with the explorer and drives a second
  * SuccessorGenerator over a second instance of the model, one thread at a time:
  *
- * - `admits(s, t)`: after a step of thread t, the successor is kept only if t has no
- *   outstanding promise or can fulfil them all alone (a depth-first search over t's own
- *   steps, each read taking any message the model allows, each write appended fresh or
- *   fulfilling a promise). Other threads' steps only add messages at the end of memory,
- *   which leaves t's runs possible, so t need not be re-certified after them.
+ * - `admitsAll(s)`: a successor is kept only if every thread has no outstanding promise
+ *   or can fulfil them all alone (`admits(s, t)`: a depth-first search over t's own steps,
+ *   each read taking any message the model allows, each write appended fresh or fulfilling
+ *   a promise). Every thread, not only the one that stepped: another thread's write can
+ *   take away a run t's certificate relied on — t's lock acquire (an atomic, or an
+ *   exclusive pair) must then read that newer write, which can lift t's views past the
+ *   place of its promise (a state kept without this was no execution's prefix, and an
+ *   invariant could fail in it: a false violation).
  * - `promiseSteps(cur)`: for every thread below the promise bound, the writes it could
  *   promise now: those it performs in some run alone from `cur` (any promise it could
  *   fulfil is among them, since a run that fulfils it can write it fresh instead),
@@ -107,9 +110,20 @@ export class Certification {
     return ok;
   }
 
-  /** The same, for `s` in the middle of a step of t that continues at `pc` (after an assertion). */
-  admitsFrom(s: Int32Array, t: number, pc: number): boolean {
-    return this.promises.outstanding(s, t) === 0 || this.certify(s, t, pc);
+  /** Whether every thread can fulfil its outstanding promises alone from `s`. */
+  admitsAll(s: Int32Array): boolean {
+    for (let t = 0; t < this.threads; t++) if (!this.admits(s, t)) return false;
+    return true;
+  }
+
+  /**
+   * The same, for `s` in the middle of a step of t that continues at `pc` (after an
+   * assertion): t from there, the others from `s`.
+   */
+  admitsAllFrom(s: Int32Array, t: number, pc: number): boolean {
+    if (this.promises.outstanding(s, t) > 0 && !this.certify(s, t, pc)) return false;
+    for (let u = 0; u < this.threads; u++) if (u !== t && !this.admits(s, u)) return false;
+    return true;
   }
 
   private certify(s: Int32Array, t: number, pc: number): boolean {
@@ -203,10 +217,16 @@ export class Certification {
         const m = tr !== null ? tr.mark() : 0;
         if (tr !== null) tr.internal(t);
         p.promise(scratch, t, promisable[i], promisable[i + 1]);
-        sink.state(scratch, this.threads + t);
+        // t is certified with it (promisable); the others must still be, with it in memory
+        if (this.othersAdmit(scratch, t)) sink.state(scratch, this.threads + t);
         if (tr !== null) tr.reset(m);
       }
     }
+  }
+
+  private othersAdmit(s: Int32Array, t: number): boolean {
+    for (let u = 0; u < this.threads; u++) if (u !== t && !this.admits(s, u)) return false;
+    return true;
   }
 
   /** The writes t may promise from `cur` (certified), as [cell, value, cell, value, ...]; cached. */

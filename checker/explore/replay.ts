@@ -32,7 +32,8 @@ type Raw =
   | { readonly e: 'fulfil'; readonly t: number; readonly cell: number; readonly value: number; readonly ts: number }
   | { readonly e: 'renumber'; readonly map: Int32Array }
   | { readonly e: 'fence'; readonly t: number; readonly kind: number }
-  | { readonly e: 'internal'; readonly t: number };
+  | { readonly e: 'internal'; readonly t: number }
+  | { readonly e: 'catchUp'; readonly t: number; readonly cell: number; readonly value: number };
 
 class Recorder implements StepTracer {
   events: Raw[] = [];
@@ -48,6 +49,7 @@ class Recorder implements StepTracer {
   renumber(map: Int32Array): void { this.events.push({ e: 'renumber', map: map.slice() }); }
   fence(t: number, kind: number): void { this.events.push({ e: 'fence', t, kind }); }
   internal(t: number): void { this.events.push({ e: 'internal', t }); }
+  catchUp(t: number, cell: number, value: number): void { this.events.push({ e: 'catchUp', t, cell, value }); }
 }
 
 /** Captures the k-th outcome of an expansion, with the events that produced it. */
@@ -415,6 +417,10 @@ class EventBuilder {
         }
         case 'internal':
           break;
+        case 'catchUp':
+          group.what.push(`its reads of ${this.p.cellName(r.cell)} take the newest write (${this.p.cellValue(r.cell, r.value)}) from now on`);
+          if (groups.length === 0) groups.push(group);
+          break;
       }
     }
     closeRmw();
@@ -425,7 +431,7 @@ class EventBuilder {
     return {
       index,
       thread: th.name,
-      actor: internal ? `${th.actor}: ${this.internalStep}` : th.actor,
+      actor: internal ? `${th.actor}: ${raw.some((r) => r.e === 'catchUp') ? 'catches up' : this.internalStep}` : th.actor,
       kind: internal ? 'memory' : 'thread',
       action,
       source,

@@ -62,6 +62,11 @@ export interface MemoryModelOptions {
    * reservation state only then, so programs without them pay nothing for it
    */
   readonly exclusives: boolean;
+  /**
+   * a liveness check runs: a model whose fairness needs steps of its own adds them (ARMv8:
+   * a thread catching up with the newest write to a location); safety checks go without
+   */
+  readonly liveness?: boolean;
 }
 
 /** What a memory model reports while a counterexample is replayed (never during search). */
@@ -84,6 +89,8 @@ export interface MemoryTracer {
   fulfil(thread: number, cell: number, value: number, ts: number): void;
   /** the list was compacted: the write at position i is now at `map[i]` (-1: dropped, nobody can read it) */
   renumber(map: Int32Array): void;
+  /** `thread`'s reads of `cell` take its newest write from now on (a model's own step, for liveness) */
+  catchUp(thread: number, cell: number, value: number): void;
 }
 
 /**

@@ -44,6 +44,12 @@
  * buffer waits until a flush makes room, and `bufferFullHits` counts each time that
  * happens, so a verdict can say whether the bound limited the search.
  *
+ * Liveness: every buffered store is eventually flushed. Weak fairness per thread and
+ * location, one key each ("flush t's oldest store to c"): weak fairness on "some flush of
+ * t" would let t's store to x wait forever while its stores to y keep flushing. A buffer
+ * held back by a `st` fence is not enabled, but the older epoch's buffers are, and their
+ * fairness empties them, after which it is enabled until flushed.
+ *
  * State per thread: [entries, epoch] and, per memory cell, [n, value0, epoch0, value1,
  * epoch1, ...] oldest first. Epochs are canonical: the oldest epoch present is 0, the
  * ones present are consecutive, `epoch` (the one new stores get) is the newest present or
@@ -51,7 +57,7 @@
  * entries are zero. Equal situations therefore encode equally.
  */
 import { ExclusiveMonitor } from './exclusive-monitor.ts';
-import type { MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
 import { FENCE_FULL, FENCE_ST, ORDER_ACQ_REL, ORDER_RELEASE } from './model.ts';
 
 export class PartialStoreOrder implements MemoryModel {
@@ -71,6 +77,7 @@ export class PartialStoreOrder implements MemoryModel {
   /** ints per thread */
   private readonly stride: number;
   private readonly monitor: ExclusiveMonitor | null;
+  readonly fairness: MemoryFairness;
 
   constructor(layout: StateLayout, readonly capacity: number, exclusives = false) {
     this.mem = layout.memBase;
@@ -82,9 +89,27 @@ export class PartialStoreOrder implements MemoryModel {
     const buffers = this.threads * this.stride;
     this.monitor = exclusives ? new ExclusiveMonitor(this.base + buffers, this.threads) : null;
     this.size = buffers + (exclusives ? ExclusiveMonitor.size(this.threads) : 0);
+    this.fairness = {
+      kind: 'weak',
+      keys: this.threads * this.cells,
+      key: (s, k) => this.internalKey(s, k),
+      keyName: (j, names) => `the store buffer of ${names.thread(Math.floor(j / this.cells))} for ${names.cell(j % this.cells)}`,
+    };
   }
 
   init(_s: Int32Array): void {}
+
+  /** The fairness key of the k-th flushable buffer (thread t, cell c): t·cells + c. */
+  private internalKey(s: Int32Array, k: number): number {
+    for (let t = 0; t < this.threads; t++) {
+      if (s[this.th(t)] === 0) continue;
+      for (let c = 0; c < this.cells; c++) {
+        const b = this.buf(t, c);
+        if (s[b] > 0 && s[b + 2] === 0 && k-- === 0) return t * this.cells + c;
+      }
+    }
+    return -1;
+  }
 
   /** offset of thread t's header: [entries, epoch] */
   private th(t: number): number { return this.base + t * this.stride; }

@@ -40,9 +40,6 @@ export const VCAP = 5;
 export const VREL = 6;
 export const VIEWS = 7;
 
-/** Messages atomic blocks may add beyond the bound (a block cannot stop half-way). */
-export const ATOMIC_SLACK = 8;
-
 export class ArmLayout {
   readonly threads: number;
   readonly cells: number;
@@ -50,7 +47,9 @@ export class ArmLayout {
   /**
    * writes memory keeps: one per location plus `--buffer` more (the newest write of each
    * location is always kept; the bound is on the older ones some thread can still read,
-   * and outstanding promises); `cap` adds room for atomic blocks
+   * and outstanding promises). `cap` adds one per location for an atomic block, which
+   * cannot stop half-way: it starts only within the bound, and its writes to a location
+   * are one write (PromisingArm.atomicStore), so it appends at most one per location.
    */
   readonly bound: number;
   readonly cap: number;
@@ -81,7 +80,7 @@ export class ArmLayout {
     this.ends = layout.ends;
     this.regBase = layout.regBase;
     this.bound = layout.cells + bound;
-    this.cap = bound + ATOMIC_SLACK;
+    this.cap = this.bound + this.cells;
     const mm = layout.mmBase;
     this.n = mm;
     this.appended = mm + 1;

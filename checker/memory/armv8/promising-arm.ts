@@ -55,7 +55,7 @@
  * - Ghost updates happen when the thread executes them, in program order; another thread
  *   may read a promised write of that thread before the thread's earlier ghost updates.
  *
- * Memory keeps at most `bound` writes besides the initial values (`--buffer`); writes no
+ * Memory keeps one write per location and at most `--buffer` more; writes no
  * thread can read any more are dropped and timestamps renumbered (./canonical.ts), so the
  * bound limits only writes still in flight. A write that finds memory full waits, and
  * `bufferFullHits` counts it, as for store buffers.
@@ -63,7 +63,7 @@
 import type { CompiledInstr, CompiledProgram } from '../../compile.ts';
 import { OP_AWAIT_LOAD, OP_AWAIT_RMW, RMW_CAS, RMW_XCHG } from '../../compile.ts';
 import type {
-  DependencyTracking, MemoryModel, MemoryModelOptions, MemoryTracer, PromiseSupport, StateLayout, StateNames,
+  DependencyTracking, MemoryFairness, MemoryModel, MemoryModelOptions, MemoryTracer, PromiseSupport, StateLayout, StateNames,
 } from '../model.ts';
 import {
   FENCE_FULL, FENCE_ISB, FENCE_LD, FENCE_ST, ORDER_ACQ_REL, ORDER_ACQUIRE, ORDER_ACQUIRE_PC, ORDER_RELEASE,
@@ -103,7 +103,22 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     this.bound = opts.promises;
     this.canon = new Canonicaliser(this.L);
     this.cand = new Int32Array(this.L.cap + 1);
+    this.live = opts.liveness === true;
+    const C = this.L.cells;
+    this.fairness = {
+      kind: 'weak',
+      keys: this.L.threads * C,
+      key: (s, k) => this.internalKey(s, k),
+      keyName: (j, names) => `${names.thread(Math.floor(j / C))} catching up with the newest write to ${names.cell(j % C)}`,
+      justice: {
+        count: this.L.threads,
+        met: (s, j) => outstanding(this.L, s, j) === 0,
+        name: (j, names) => `every promise of ${names.thread(j)} fulfilled`,
+      },
+    };
   }
+
+  readonly fairness: MemoryFairness;
 
   init(s: Int32Array): void {
     const L = this.L;
@@ -448,12 +463,19 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
 
   // --- atomic blocks ----------------------------------------------------------------------
 
+  /** Memory as the current block began: messages after it are the block's own. */
+  private blockStart = 0;
+
   atomicEnabled(s: Int32Array, t: number): boolean {
-    return outstanding(this.L, s, t) === 0;
+    if (outstanding(this.L, s, t) !== 0) return false;
+    // a block appends up to one write per location on top of the bound (layout.ts `cap`)
+    if (s[this.L.n] > this.L.bound) { this.root.bufferFullHits++; return false; }
+    return true;
   }
 
   atomicBegin(s: Int32Array, t: number): void {
     this.fence(s, t, FENCE_FULL);
+    this.blockStart = s[this.L.n];
     // its reads take the newest write, so a promise just before it can change what they read
     s[this.L.appended] = 1;
   }
@@ -472,8 +494,31 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     return value;
   }
 
+  /**
+   * A block's second write to a location replaces its first, in the first's place: no
+   * other thread runs during the block, so only a reader racing with the lock holder could
+   * see the value in between, which an atomic block abstracts away as it does under SC and
+   * TSO. It keeps a block within one write per location (layout.ts `cap`).
+   */
   atomicStore(s: Int32Array, t: number, cell: number, value: number): void {
-    if (s[this.L.n] >= this.L.cap) throw new Error(`an atomic block under armv8 wrote more than the ${this.L.cap - this.L.bound} writes memory keeps room for beyond --buffer ${this.L.bound}`);
+    const L = this.L;
+    const n = s[L.n];
+    for (let i = this.blockStart + 1; i <= n; i++) {
+      const m = L.msg(i);
+      if (s[m + MSG_CELL] !== cell) continue;
+      s[m + MSG_VALUE] = value;
+      s[L.mem + cell] = value;
+      if (this.tracer) {
+        // the replaced write leaves the list; the new one (appended by the tracer) takes its place
+        this.tracer.write(t, cell, value, true);
+        const map = new Int32Array(n + 2);
+        for (let j = 1; j <= n; j++) map[j] = j;
+        map[i] = -1;
+        map[n + 1] = i;
+        this.tracer.renumber(map);
+      }
+      return;
+    }
     this.write(s, t, cell, value, 0, 0, 0, 0, false);
   }
 
@@ -485,9 +530,60 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
 
   // --- promises --------------------------------------------------------------------------
 
-  internalCount(): number { return 0; }
-  internal(): void {}
-  internalThread(): number { return -1; }
+  /*
+   * Liveness. Promising-ARM lets a read take any write its views allow, so a thread
+   * spinning on a location could take a stale write forever: no hardware does that (ARMv8
+   * guarantees that a write becomes visible to every observer in finite time). In a
+   * liveness check (`MemoryModelOptions.liveness`) the model therefore has steps of its
+   * own: "thread t catches up with the newest write to c" raises coh_t[c] to it, enabled
+   * while t could still read an older one and has no promise outstanding (whose place it
+   * might pass). Such a step only takes read choices away, so it adds no behaviour; each
+   * (t, c) is one weakly fair unit, so a run that keeps t reading stale values of c while
+   * it could catch up is not fair. Safety checks go without these steps (they would only
+   * add states).
+   *
+   * Promises: every promise is eventually fulfilled, a justice condition per thread: "t
+   * has no promise outstanding" holds infinitely often. Exact with one promise at a time
+   * over all threads (the default, --promises 1); with more, a run on which t always has
+   * some promise outstanding although each is fulfilled in turn counts as unfair.
+   */
+  private readonly live: boolean;
+
+  /** Whether thread t could still read a write to `cell` older than the newest (and may catch up). */
+  private stale(s: Int32Array, t: number, cell: number): boolean {
+    const L = this.L;
+    if (s[t] === L.ends[t] || outstanding(L, s, t) !== 0) return false;
+    return this.readable(s, t, cell, s[L.th(t) + L.views + VRP]) >= 2;
+  }
+
+  internalCount(s: Int32Array): number {
+    if (!this.live) return 0;
+    let k = 0;
+    for (let t = 0; t < this.L.threads; t++) for (let c = 0; c < this.L.cells; c++) if (this.stale(s, t, c)) k++;
+    return k;
+  }
+
+  /** The k-th (thread, cell) that may catch up, as t·cells + c: its fairness key. */
+  private internalKey(s: Int32Array, k: number): number {
+    for (let t = 0; t < this.L.threads; t++) for (let c = 0; c < this.L.cells; c++) if (this.stale(s, t, c) && k-- === 0) return t * this.L.cells + c;
+    return -1;
+  }
+
+  internal(s: Int32Array, k: number): void {
+    const L = this.L;
+    const key = this.internalKey(s, k);
+    const t = Math.floor(key / L.cells), cell = key % L.cells;
+    let newest = 0;
+    for (let i = s[L.n]; i >= 1; i--) if (s[L.msg(i) + MSG_CELL] === cell) { newest = i; break; }
+    s[L.th(t) + cell] = newest;
+    if (this.tracer) this.tracer.catchUp(t, cell, s[L.mem + cell]);
+    // appends nothing, and leaves `appended` as it was: it commutes with a promise as a read does
+    this.canon.run(s, this.tracer);
+  }
+
+  internalThread(s: Int32Array, k: number): number {
+    return Math.floor(this.internalKey(s, k) / this.L.cells);
+  }
 
   outstanding(s: Int32Array, t: number): number { return outstanding(this.L, s, t); }
 

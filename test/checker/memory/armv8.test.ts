@@ -418,3 +418,48 @@ describe('ARMv8 includes SC: every SC outcome is an ARMv8 outcome', () => {
     }
   });
 });
+
+describe('ARMv8: memory keeps one write per location plus --buffer more, however many locations', () => {
+  /**
+   * P0 writes each of `cells` locations (once or twice), then does a lock-protected section
+   * of `atomicWrites` writes over three locations, then sets a flag; P1 waits for the flag
+   * with an acquire and reads them all, so until then P0's writes stay readable and memory
+   * fills up. Memory once had room for fewer writes than its bound when there were more
+   * than 8 locations, and for at most 8 writes in a block.
+   */
+  const many = (cells: number, atomicWrites: number, twice: boolean): Program => program(`many-${cells}-${atomicWrites}`, (m) => {
+    const x = m.array('x', cells);
+    const flag = m.shared('flag');
+    const seen = m.shared('seen');
+    m.thread('P0', (t) => {
+      for (let i = 0; i < cells; i++) t.store(x.at(i), 1);
+      if (twice) for (let i = 0; i < cells; i++) t.store(x.at(i), 2);
+      t.atomic(() => { for (let i = 0; i < atomicWrites; i++) t.store(x.at(i % 3), 10 + i); });
+      t.store(flag, 1);
+    });
+    const p1 = m.thread('P1', (t) => {
+      const f = t.reg('f', 0), v = t.reg('v', 0), sum = t.reg('sum', 0);
+      t.await(f, flag, f.eq(1), { order: 'acquire' });
+      for (let i = 0; i < cells; i++) { t.load(v, x.at(i)); t.assign(sum, sum.add(v)); }
+      t.store(seen, sum);
+    });
+    const last = (10 + atomicWrites - 3) + (10 + atomicWrites - 2) + (10 + atomicWrites - 1);
+    m.invariant('final', m.done(p1).not().or(m.mem(seen).eq((twice ? 2 : 1) * (cells - 3) + last)), 'P1 read the final values');
+  });
+  it('12 locations and a 12-write block: writes wait for room (the bound is reported), nothing is lost, the acquire sees every write', () => {
+    const r = run(many(12, 12, false), 'armv8', { exact: true, buffer: 1 });
+    expect(r.complete).toBe(true);
+    expect(prop(r, 'final').verdict).toBe('holds');
+    expect(prop(r, 'deadlock').verdict).toBe('holds');
+    expect(r.bounds.bufferReached).toBe(true);
+    const roomy = run(many(12, 12, false), 'armv8', { exact: true, buffer: 32 });
+    expect(prop(roomy, 'final').verdict).toBe('holds');
+    expect(roomy.bounds.bufferReached).toBe(false);
+  });
+  it('a block writing one location many times appends one write for it (its last value)', () => {
+    const r = run(many(4, 12, true), 'armv8', { exact: true, buffer: 2 });
+    expect(r.complete).toBe(true);
+    expect(prop(r, 'final').verdict).toBe('holds');
+    expect(prop(r, 'deadlock').verdict).toBe('holds');
+  });
+});
