@@ -134,7 +134,12 @@ export function renderVerifyRun(run: VerifyRun): string {
     const exp = row.comparison === 'differ' ? `(expected ${row.expected})` : '';
     return `${row.property}:${v}${MARK[row.comparison]}${exp}`;
   });
-  return `${run.model.name.padEnd(16)} ${run.variant.padEnd(7)} ${run.mm.padEnd(6)} ${cells.join('  ').padEnd(60)} ${num(run.result.states).padStart(10)} ${secs(run.result.seconds).padStart(6)} s`;
+  const line = `${run.model.name.padEnd(16)} ${run.variant.padEnd(7)} ${run.mm.padEnd(6)} ${cells.join('  ').padEnd(60)} ${num(run.result.states).padStart(10)} ${secs(run.result.seconds).padStart(6)} s`;
+  if (run.settings === undefined) return line;
+  const p = run.result.params;
+  const params = Object.keys(p).map((k) => `${k}=${p[k]}`).join(' ');
+  const promises = run.result.bounds.promises !== null ? ` --promises ${run.result.bounds.promises}` : '';
+  return `${line}\n${''.padEnd(32)}with ${params}${promises}: ${run.settings}`;
 }
 
 export interface VerifySummary {

@@ -61,7 +61,7 @@
  * `bufferFullHits` counts it, as for store buffers.
  */
 import type { CompiledInstr, CompiledProgram } from '../../compile.ts';
-import { OP_AWAIT_LOAD, OP_AWAIT_RMW, RMW_CAS, RMW_XCHG } from '../../compile.ts';
+import { fault, OP_AWAIT_LOAD, OP_AWAIT_RMW, OP_LOAD, OP_LOAD_EX, OP_RMW, RMW_CAS, RMW_XCHG } from '../../compile.ts';
 import type {
   DependencyTracking, MemoryFairness, MemoryModel, MemoryModelOptions, MemoryTracer, PromiseSupport, StateLayout, StateNames,
 } from '../model.ts';
@@ -106,7 +106,7 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
     this.live = opts.liveness === true;
     const C = this.L.cells;
     this.fairness = {
-      kind: 'weak',
+      kind: 'strong',
       keys: this.L.threads * C,
       key: (s, k) => this.internalKey(s, k),
       keyName: (j, names) => `${names.thread(Math.floor(j / C))} catching up with the newest write to ${names.cell(j % C)}`,
@@ -133,6 +133,7 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
 
   bind(cp: CompiledProgram): void {
     this.views = new ViewCompiler(cp, this.L).all();
+    this.code = cp.threads;
   }
 
   private setReg(s: Int32Array, r: number, full: number, pick: number): void {
@@ -534,13 +535,17 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
    * Liveness. Promising-ARM lets a read take any write its views allow, so a thread
    * spinning on a location could take a stale write forever: no hardware does that (ARMv8
    * guarantees that a write becomes visible to every observer in finite time). In a
-   * liveness check (`MemoryModelOptions.liveness`) the model therefore has steps of its
-   * own: "thread t catches up with the newest write to c" raises coh_t[c] to it, enabled
-   * while t could still read an older one and has no promise outstanding (whose place it
-   * might pass). Such a step only takes read choices away, so it adds no behaviour; each
-   * (t, c) is one weakly fair unit, so a run that keeps t reading stale values of c while
-   * it could catch up is not fair. Safety checks go without these steps (they would only
-   * add states).
+   * liveness check (`MemoryModelOptions.liveness`) the model therefore has a step of its
+   * own: "thread t catches up with the newest write to c" raises coh_t[c] to it. It is
+   * enabled when t's next instruction reads c (a load, an atomic or a load-exclusive; an
+   * await proceeds on any write that satisfies it) and could take an older write, and t has
+   * no promise outstanding (whose place it might pass). The step only takes read choices
+   * away, so it adds no behaviour. Each (t, c) is one strongly fair unit: a run on which t
+   * comes to read c infinitely often while it could catch up catches up infinitely often,
+   * so a spin that keeps taking a stale write is not fair, and a run with newer writes
+   * arriving all the time still is. (Strong, not weak: between two reads of c the thread
+   * does other things, where the unit is not enabled.) Enabling it only at reads of c keeps
+   * the extra states few. Safety checks go without these steps.
    *
    * Promises: every promise is eventually fulfilled, a justice condition per thread: "t
    * has no promise outstanding" holds infinitely often. Exact with one promise at a time
@@ -548,24 +553,34 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
    * some promise outstanding although each is fulfilled in turn counts as unfair.
    */
   private readonly live: boolean;
+  private code: CompiledProgram['threads'] = [];
 
-  /** Whether thread t could still read a write to `cell` older than the newest (and may catch up). */
-  private stale(s: Int32Array, t: number, cell: number): boolean {
+  /** The cell thread t may catch up on (its next instruction reads it and could take an older write), or -1. */
+  private staleRead(s: Int32Array, t: number): number {
     const L = this.L;
-    if (s[t] === L.ends[t] || outstanding(L, s, t) !== 0) return false;
-    return this.readable(s, t, cell, s[L.th(t) + L.views + VRP]) >= 2;
+    const pc = s[t];
+    if (pc === L.ends[t]) return -1;
+    const ins = this.code[t].code[pc];
+    if (ins.op !== OP_LOAD && ins.op !== OP_RMW && ins.op !== OP_LOAD_EX) return -1;
+    if (outstanding(L, s, t) !== 0) return -1;
+    const cell = ins.addr(s);
+    if (fault.message !== '') { fault.message = ''; return -1; }
+    return this.readable(s, t, cell, s[L.th(t) + L.views + VRP]) >= 2 ? cell : -1;
   }
 
   internalCount(s: Int32Array): number {
     if (!this.live) return 0;
     let k = 0;
-    for (let t = 0; t < this.L.threads; t++) for (let c = 0; c < this.L.cells; c++) if (this.stale(s, t, c)) k++;
+    for (let t = 0; t < this.L.threads; t++) if (this.staleRead(s, t) >= 0) k++;
     return k;
   }
 
-  /** The k-th (thread, cell) that may catch up, as t·cells + c: its fairness key. */
+  /** The k-th thread that may catch up and its cell, as t·cells + c: its fairness key. */
   private internalKey(s: Int32Array, k: number): number {
-    for (let t = 0; t < this.L.threads; t++) for (let c = 0; c < this.L.cells; c++) if (this.stale(s, t, c) && k-- === 0) return t * this.L.cells + c;
+    for (let t = 0; t < this.L.threads; t++) {
+      const c = this.staleRead(s, t);
+      if (c >= 0 && k-- === 0) return t * this.L.cells + c;
+    }
     return -1;
   }
 
@@ -643,6 +658,7 @@ export class PromisingArm implements MemoryModel, DependencyTracking, PromiseSup
   solo(): MemoryModel {
     const m = new PromisingArm(this.layout, this.opts, this.root);
     m.views = this.views;
+    m.code = this.code;
     return m;
   }
 

@@ -246,4 +246,22 @@ describe('ARMv8: every write eventually becomes visible to every thread', () => 
     expect(e.trace!.steps[0].thread).toBe('A');
     expect(e.trace!.violation).toMatch(/no fairness is assumed of the memory model's own steps/);
   });
+
+  it('a spin reading two locations in turn catches up on each: the unit is enabled only at its read, so it is strongly fair', () => {
+    const two = program('visible2', (m) => {
+      const x = m.shared('x', 0), y = m.shared('y', 0);
+      m.thread('A', (t) => { t.store(x, 1); t.store(y, 1); });
+      const b = m.thread('B', (t) => {
+        const r = t.reg('r', 0), q = t.reg('q', 0);
+        t.loop(() => {
+          t.load(r, x);
+          t.load(q, y);
+          t.if(r.eq(1).and(q.eq(1)), () => t.break());
+        });
+      });
+      m.eventually('E', m.done(b));
+    });
+    expect(prop(run(two, 'armv8'), 'E').verdict).toBe('holds');
+    expect(prop(run(two, 'armv8', { memoryFairness: false }), 'E').verdict).toBe('violated');
+  });
 });
