@@ -136,7 +136,7 @@ describe('ioreq counterexamples show the bug protocols.md describes', () => {
   it('A-B1 under PSO: IORESP_READY leaves the device model\'s buffer while the response data is still in it', () => {
     const t = traceOf(check('A-B1', 'pso'), 'A2');
     const flushes = t.steps.filter((s) => s.kind === 'memory' && s.thread === 'DM').map((s) => s.action);
-    expect(flushes).toContain('slot.state := IORESP_READY(3) leaves DM\'s store buffer and becomes visible');
+    expect(flushes.some((a) => a.startsWith('slot.state := IORESP_READY(3) leaves DM\'s store buffer and becomes visible'))).toBe(true);
     expect(flushes.some((a) => /slot\.data := 51 leaves/.test(a))).toBe(false);
     const take = t.steps.find((s) => s.thread === 'Xen0' && /take the response data/.test(s.action))!;
     expect(take.action).toMatch(/load slot\.data → 0/);
@@ -146,11 +146,11 @@ describe('ioreq counterexamples show the bug protocols.md describes', () => {
   it('A-B4 under PSO: READY overtakes the payload out of Xen\'s buffers', () => {
     const t = traceOf(check('A-B4', 'pso'), 'A1');
     const xenFlush = t.steps.filter((s) => s.kind === 'memory' && s.thread === 'Xen0').map((s) => s.action);
-    const ready = xenFlush.indexOf('slot.state := READY(1) leaves Xen0\'s store buffer and becomes visible');
+    const ready = xenFlush.findIndex((a) => a.startsWith('slot.state := READY(1) leaves Xen0\'s store buffer and becomes visible'));
     expect(ready).toBeGreaterThanOrEqual(0);
     // some payload store of the request is still buffered when READY is visible, and the device model reads its old value
     const stale = t.steps.filter((s) => s.thread === 'DM' && /copy the request/.test(s.action)).map((s) => s.action);
-    expect(stale.some((a) => /load slot\.(addr|dir) → (0|READ\(0\))$/.test(a))).toBe(true);
+    expect(stale.some((a) => /load slot\.(addr|dir) → (0|READ\(0\))( \(|$)/.test(a))).toBe(true);
   });
 
   it('A-B3 under ARMv8: the device model\'s payload loads take older writes than the READY it saw (R→R, no rmb)', () => {
