@@ -59,7 +59,7 @@ describe('xenmc check --report', () => {
 describe('xenmc verify --report', () => {
   it('writes a folder per violation, index.html with the matrix, junit.xml with a testcase per cell, and summary.json', async () => {
     const dir = tmp();
-    const r = await cli('verify', '--variant', 'A-B5,A-B6', '--no-progress', '--report', dir);
+    const r = await cli('verify', '--variant', 'A-B5,A-B6', '--mm', 'sc,tso', '--no-progress', '--report', dir);
     expect(r.code).toBe(0);
     const folders = readdirSync(dir).filter((f) => !f.includes('.')).sort();
     expect(folders).toEqual(['ioreq-A-B5-tso-A4', 'ioreq-A-B6-sc-A4', 'ioreq-A-B6-tso-A4']);
