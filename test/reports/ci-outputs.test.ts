@@ -83,7 +83,7 @@ describe('xenmc verify --report', () => {
 describe('JUnit failures', () => {
   /** The real A-B5 runs, with A4 claimed to hold under TSO: that cell now differs. */
   function withWrongExpectation(): VerifyRun[] {
-    return verifyModels([ioreq], { variants: ['A-B5'] }).map((run) => ({
+    return verifyModels([ioreq], { variants: ['A-B5'], mms: ['sc', 'tso'] }).map((run) => ({
       ...run,
       rows: run.rows.map((row) => (run.mm === 'tso' && row.property === 'A4' ? { ...row, expected: 'holds' as const, comparison: 'differ' as const } : row)),
     }));
