@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { checkProgram } from '../checker/check.ts';
 import type { MemoryModelName } from '../checker/memory/model.ts';
 import type { Model } from '../checker/model.ts';
+import { runLitmusFile } from '../checker/litmus.ts';
 import ioreq from '../models/ioreq.ts';
 import ioreqBuffered from '../models/ioreq-buffered.ts';
 import armIoRetry from '../models/arm-io-retry.ts';
@@ -25,13 +26,16 @@ import spinIoreq from './peers/spin-ioreq.ts';
 
 interface Config {
   readonly name: string;
-  readonly model: 'ioreq' | 'ioreq-buffered' | 'arm-io-retry' | 'spin-ioreq';
+  /** a built-in model, or `litmus` for the test file `litmus` (relative to ../shared/litmus) */
+  readonly model: 'ioreq' | 'ioreq-buffered' | 'arm-io-retry' | 'spin-ioreq' | 'litmus';
   readonly variant: string;
   readonly mm: MemoryModelName;
   readonly params: Record<string, number | string>;
   readonly buffer?: number;
   /** check only these properties (default: all; ioreq's A4 is a liveness property, so all means exact mode and the state graph) */
   readonly properties?: readonly string[];
+  readonly promises?: number;
+  readonly litmus?: string;
   readonly quick: boolean;
   /** the SPIN peer run of the same configuration, if there is one */
   readonly spin?: { model: 'sc' | 'tso'; N: number; K: number };
@@ -55,9 +59,19 @@ const CONFIGS: readonly Config[] = [
   { name: 'ioreq-buffered A-Q-F sc vcpus=2 writes=2', model: 'ioreq-buffered', variant: 'A-Q-F', mm: 'sc', params: { vcpus: 2, writes: 2 }, quick: false },
   { name: 'arm-io-retry C-F1 tso defaults', model: 'arm-io-retry', variant: 'C-F1', mm: 'tso', params: {}, quick: true },
   { name: 'arm-io-retry C-F2 tso accesses=3 dir=mixed', model: 'arm-io-retry', variant: 'C-F2', mm: 'tso', params: { accesses: 3, dir: 'mixed' }, quick: true },
+  // PSO: the peer's buffers (depth 2), and the ioreq model
+  { name: 'peer pso N=2 K=2', model: 'spin-ioreq', variant: 'peer', mm: 'pso', params: { N: 2, K: 2 }, buffer: 2, quick: true },
+  { name: 'ioreq A-F pso vcpus=2 requests=2', model: 'ioreq', variant: 'A-F', mm: 'pso', params: { vcpus: 2, requests: 2 }, quick: false },
+  // ARMv8 (Promising-ARM): the ioreq model with one promise outstanding, and litmus shapes
+  { name: 'ioreq A-F armv8 requests=1', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 1 }, quick: true },
+  { name: 'ioreq A-F armv8 requests=2', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 2 }, quick: false },
+  { name: 'ioreq A-F armv8 requests=1 promises=2', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 1 }, promises: 2, quick: false },
+  { name: 'litmus aarch64 3.2W', model: 'litmus', litmus: 'aarch64/herdtools7-armed-cats-v8/3.2W.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
+  { name: 'litmus aarch64 IRIW', model: 'litmus', litmus: 'aarch64/herdtools7-readers-guide/IRIW.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
+  { name: 'litmus aarch64 W+RW+W+RW', model: 'litmus', litmus: 'aarch64/herdtools7-readers-guide/W+RW+W+RW.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
 ];
 
-const MODELS: Record<Config['model'], Model> = { ioreq, 'ioreq-buffered': ioreqBuffered, 'arm-io-retry': armIoRetry, 'spin-ioreq': spinIoreq };
+const MODELS: Record<Exclude<Config['model'], 'litmus'>, Model> = { ioreq, 'ioreq-buffered': ioreqBuffered, 'arm-io-retry': armIoRetry, 'spin-ioreq': spinIoreq };
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Measured {
@@ -66,14 +80,19 @@ interface Measured {
   readonly seconds: number;
   readonly statesPerSecond: number;
   readonly peakRssMiB: number;
-  /** (peak RSS − RSS before the search) / states: everything the run keeps per state */
-  readonly bytesPerState: number;
-  readonly mode: string;
+  /** (peak RSS − RSS before the search) / states: everything the run keeps per state (null for a litmus file, which runs several searches) */
+  readonly bytesPerState: number | null;
+  readonly mode: string | null;
   readonly verdict: string;
 }
 
 /** Runs one configuration in this process (the child's side). */
 function measureHere(c: Config): Measured {
+  if (c.model === 'litmus') {
+    const o = runLitmusFile(path.resolve(here, '..', '..', 'shared', 'litmus', c.litmus!), { mm: c.mm });
+    const peakRssMiB = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    return { states: o.states, transitions: 0, seconds: o.seconds, statesPerSecond: Math.round(o.states / o.seconds), peakRssMiB, bytesPerState: null, mode: null, verdict: o.verdict };
+  }
   const model = MODELS[c.model];
   const program = model.program(c.variant, c.mm, c.params);
   const before = process.memoryUsage.rss();
@@ -82,6 +101,7 @@ function measureHere(c: Config): Measured {
     mm: c.mm,
     ...(c.buffer ? { buffer: c.buffer } : {}),
     ...(c.properties ? { properties: c.properties } : {}),
+    ...(c.promises !== undefined ? { promises: c.promises } : {}),
     onProgress: () => { peak = Math.max(peak, process.memoryUsage.rss()); },
     progressIntervalMs: 200,
   });

@@ -11,15 +11,24 @@ import { memoryModelInfo } from './memory/index.ts';
 import type { MemoryModel, MemoryModelName } from './memory/model.ts';
 import { replay } from './explore/replay.ts';
 import { search, type Progress, type SearchOutcome } from './explore/search.ts';
+import { stepLabelCount } from './explore/successors.ts';
 import { collisionProbability } from './explore/fingerprint.ts';
 import { overallVerdict, type PropertyResult, type Result } from './result.ts';
 
 export const DEFAULT_BUFFER = 8;
+/**
+ * ARMv8: promises outstanding at once, over all threads. One is enough for the load-
+ * buffering and write-reordering shapes (LB, 2+2W, S, MP with an unordered writer: one
+ * thread promises, the others run in order); each more multiplies the states.
+ */
+export const DEFAULT_PROMISES = 1;
 
 export interface CheckOptions {
   readonly mm: MemoryModelName;
-  /** store-buffer capacity (default 4) */
+  /** store-buffer capacity (TSO, PSO) or writes kept in memory (ARMv8) (default DEFAULT_BUFFER) */
   readonly buffer?: number;
+  /** ARMv8: promises outstanding at once, over all threads (default DEFAULT_PROMISES) */
+  readonly promises?: number;
   readonly maxStates?: number;
   readonly timeoutSeconds?: number;
   readonly exact?: boolean;
@@ -44,15 +53,17 @@ export interface Prepared {
 }
 
 /** Compiles a program for a memory model (exported for tests and tools that drive the search themselves). */
-export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFAULT_BUFFER): Prepared {
+export function prepare(program: Program, mmName: MemoryModelName, buffer = DEFAULT_BUFFER, promises = DEFAULT_PROMISES, liveness = false): Prepared {
   const info = memoryModelInfo(mmName);
   if (!info) throw usageError(`memory model '${mmName}' is not implemented yet`);
   if (!Number.isInteger(buffer) || buffer < 1) throw usageError(`--buffer must be a positive integer, got ${buffer}`);
-  const opts = { buffer, exclusives: hasExclusives(program) };
+  if (!Number.isInteger(promises) || promises < 0) throw usageError(`--promises must be a non-negative integer, got ${promises}`);
+  const opts = { buffer, promises, exclusives: hasExclusives(program), liveness };
   // The memory model's size depends on the layout before its own area.
   const probe = info.create(layoutFor(program, 0), opts);
   const cp = compileProgram(program, probe.size);
   const mm = info.create(cp.layout, opts);
+  mm.bind?.(cp);
   return { cp, mm };
 }
 
@@ -64,7 +75,10 @@ export function hasExclusives(program: Program): boolean {
 export function checkProgram(program: Program, opts: CheckOptions): Result {
   const info = memoryModelInfo(opts.mm);
   const buffer = opts.buffer ?? DEFAULT_BUFFER;
-  const prepared = prepare(program, opts.mm, buffer);
+  const promises = opts.promises ?? DEFAULT_PROMISES;
+  const wanted = opts.properties && opts.properties.length > 0 ? new Set(opts.properties) : null;
+  const livenessWanted = program.properties.some((p) => isLiveness(p) && (wanted === null || wanted.has(p.id)));
+  const prepared = prepare(program, opts.mm, buffer, promises, livenessWanted);
   const mm = prepared.mm;
   let cp = prepared.cp;
   let checked: Set<number> | undefined;
@@ -83,8 +97,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
   let graph: StateGraph | null = null;
   if (liveness) {
     cp = { ...cp, assertions: 'observe' };
-    const T = cp.threads.length;
-    graph = new StateGraph(T, T + (mm.fairness?.keys ?? T) + cp.stepClasses.length);
+    graph = new StateGraph(cp.threads.length, stepLabelCount(cp, mm));
   }
   const outcome: SearchOutcome = search(cp, mm, {
     ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
@@ -138,6 +151,8 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       timeoutSeconds: opts.timeoutSeconds ?? null,
       buffer: info?.buffered ? buffer : null,
       bufferReached: mm.bufferFullHits > 0,
+      promises: mm.promises !== null ? promises : null,
+      promisesReached: mm.promises !== null && mm.promises.boundHits > 0,
       mode: exact ? 'exact' : 'fingerprint',
       collisionProbability: exact ? null : collisionProbability(outcome.states, outcome.transitions),
     },

@@ -93,6 +93,8 @@ export class CompiledInstr {
   depData: Int32Array = EMPTY;
   depCtrl: Int32Array = EMPTY;
   depSources: Int32Array = EMPTY;
+  /** number of this instruction in the whole program (thread by thread), for per-instruction tables */
+  id = -1;
   constructor(readonly ir: Instr, readonly pc: number) {}
 }
 
@@ -211,13 +213,14 @@ export function layoutFor(program: Program, mmSize: number): Layout {
     ghostLocBase.push(g);
     for (let i = 0; i < gh.size; i++, g++) { ghostLoc[g] = gi; ghostIndex[g] = i; }
   });
+  const ends = program.threads.map((t) => t.code.length);
   return {
-    threads, regBase, memBase, cells, ghostBase, ghostCells, mmBase, mmSize,
+    threads, ends, regBase, memBase, cells, ghostBase, ghostCells, mmBase, mmSize,
     size: mmBase + mmSize, cellLoc, cellIndex, locBase, ghostLoc, ghostIndex, ghostLocBase,
   };
 }
 
-interface ExprContext {
+export interface ExprContext {
   readonly program: Program;
   readonly layout: Layout;
   /** register base of the thread the expression runs in; -1 in properties */
@@ -348,9 +351,11 @@ export function compileProgram(program: Program, mmSize: number): CompiledProgra
   properties.push({ index: properties.length, id: RUNTIME_ERROR_ID, kind: 'runtime-error', description: 'no run-time fault in model code (index out of bounds, division by zero, local loop)', pred: null });
 
   const stepClasses: StepClass[] = [];
+  let id = 0;
   const threads = program.threads.map((t, ti): CompiledThread => {
     const cx: ExprContext = { program, layout, regBase: layout.regBase[ti] };
     const code = t.code.map((ins, pc) => compileInstr(ins, pc, cx, propIndex));
+    for (const c of code) c.id = id++;
     const isEnd = new Uint8Array(t.code.length + 1);
     for (const pc of t.endPcs) isEnd[pc] = 1;
     isEnd[t.code.length] = 1;

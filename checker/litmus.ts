@@ -21,6 +21,7 @@ import type { MemoryModelName } from './memory/model.ts';
 import { replay } from './explore/replay.ts';
 import { search } from './explore/search.ts';
 import type { Trace } from './result.ts';
+import type { Program } from './ir.ts';
 import { conditionText, LitmusUnsupportedError, parseLitmus, type Arch, type LitmusTest, type Quantifier } from '../models/litmus/index.ts';
 import { NOT_A_LOCATION } from '../models/litmus/code.ts';
 import { splitTest } from '../models/litmus/splitter.ts';
@@ -58,6 +59,8 @@ export interface LitmusOptions {
   /** default: the architecture's (X86, X86_64: tso; AArch64: armv8); C tests need one */
   readonly mm?: MemoryModelName;
   readonly buffer?: number;
+  /** ARMv8: promises outstanding at once (default: as many as the test has writes, so the bound never limits) */
+  readonly promises?: number;
   readonly maxStates?: number;
   readonly timeoutSeconds?: number;
   readonly exact?: boolean;
@@ -112,7 +115,8 @@ export function runLitmus(test: LitmusTest, opts: LitmusOptions = {}, started = 
     if (!isInputError(e)) throw e;
     return failed(test.file, test.name, test.arch, mm, e instanceof LitmusUnsupportedError ? 'Unsupported' : 'Error', e.oneLine(), started);
   }
-  const { cp, mm: model } = prepare(lp.program, mm, opts.buffer ?? DEFAULT_BUFFER);
+  const promises = opts.promises ?? writesIn(lp.program);
+  const { cp, mm: model } = prepare(lp.program, mm, opts.buffer ?? DEFAULT_BUFFER, promises);
   const cx = { program: cp.program, layout: cp.layout, regBase: -1 };
   const observers = lp.observed.map((o) => compileExpr(o.expr, cx));
   const condition = cp.properties.find((p) => p.id === lp.conditionId)!;
@@ -154,6 +158,11 @@ export function runLitmus(test: LitmusTest, opts: LitmusOptions = {}, started = 
     const seen = sorted.some((f) => f.satisfies) ? '; a final state satisfying the proposition was found' : '';
     return { ...common, verdict: 'Incomplete', expectationHolds: null, error: `${test.file}: the store buffers filled up (--buffer ${buffer}), so deeper buffers were not explored; rerun with a larger --buffer${seen}` };
   }
+  // A thread could have promised one more write than the bound allows: not every behaviour was explored.
+  if (outcome.stopReason === 'exhausted' && model.promises !== null && model.promises.boundHits > 0) {
+    const seen = sorted.some((f) => f.satisfies) ? '; a final state satisfying the proposition was found' : '';
+    return { ...common, verdict: 'Incomplete', expectationHolds: null, error: `${test.file}: a thread could have promised more than ${promises} write${promises === 1 ? '' : 's'} at once (--promises ${promises}), so not every execution was explored; rerun with a larger --promises${seen}` };
+  }
   if (outcome.stopReason !== 'exhausted') {
     const bound = outcome.stopReason === 'timeout' ? `the time bound (${opts.timeoutSeconds} s)` : `the state bound (${opts.maxStates} states)`;
     const seen = sorted.some((f) => f.satisfies) ? '; a final state satisfying the proposition was already found' : '';
@@ -172,6 +181,13 @@ export function runLitmus(test: LitmusTest, opts: LitmusOptions = {}, started = 
     });
   }
   return { ...common, verdict: anySat ? 'Allowed' : 'Forbidden', expectationHolds, ...(witness ? { witness } : {}) };
+}
+
+/** Write instructions in the program: promising more at once than a test has writes cannot be needed (without loops). */
+function writesIn(p: Program): number {
+  let n = 0;
+  for (const t of p.threads) for (const i of t.code) if (i.op === 'store' || i.op === 'rmw' || i.op === 'storeExclusive' || (i.op === 'await' && i.access.kind === 'rmw')) n++;
+  return n;
 }
 
 function failed(file: string, name: string, arch: Arch | null, mm: MemoryModelName | null, verdict: LitmusVerdict, error: string, started: number): LitmusOutcome {

@@ -56,6 +56,18 @@ export interface BuildContext {
 /** Expected verdicts: the model's own statement of what a correct checker must find. */
 export type Expectations = (variant: string, mm: MemoryModelName, property: string) => ExpectedVerdict;
 
+/**
+ * What `xenmc verify` runs one cell with, where the defaults cannot decide it: a bug that
+ * needs a third request to show, or two promises outstanding at once under ARMv8. The
+ * reason is printed with the run, so a reader sees why its parameters differ.
+ */
+export interface VerifySettings {
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly promises?: number;
+  readonly buffer?: number;
+  readonly reason: string;
+}
+
 export interface ModelDefinition {
   readonly name: string;
   readonly title: string;
@@ -69,6 +81,8 @@ export interface ModelDefinition {
   /** the memory models the expectations cover (default: all four) */
   readonly memoryModels?: readonly MemoryModelName[];
   readonly expected?: Expectations;
+  /** per variant and memory model, settings that `xenmc verify` uses instead of the defaults */
+  readonly verifyWith?: (variant: string, mm: MemoryModelName) => VerifySettings | undefined;
   build(m: ModelBuilder, ctx: BuildContext): void;
 }
 

@@ -141,10 +141,18 @@ export type StopReason = 'exhausted' | 'all-violated' | 'max-states' | 'timeout'
 export interface Bounds {
   readonly maxStates: number | null;
   readonly timeoutSeconds: number | null;
-  /** store-buffer capacity, or null under a memory model without buffers */
+  /**
+   * store-buffer capacity (TSO: per thread; PSO: per thread and location), or under ARMv8
+   * how many writes memory keeps besides the initial values (those some thread can still
+   * read; the others are dropped); null under SC
+   */
   readonly buffer: number | null;
-  /** whether some store waited for room in a full buffer: verdicts hold only for buffers this deep */
+  /** whether some store waited for room in a full buffer (or memory): verdicts hold only for buffers this deep */
   readonly bufferReached: boolean;
+  /** ARMv8: the most promises outstanding at once, over all threads; null under models without promises */
+  readonly promises: number | null;
+  /** whether, at that bound, a thread could have promised one more write: verdicts hold only for that many promises */
+  readonly promisesReached: boolean;
   readonly mode: 'fingerprint' | 'exact';
   /** TLC's optimistic estimate that fingerprinting missed a state (null in exact mode) */
   readonly collisionProbability: number | null;

@@ -31,6 +31,8 @@ export interface VerifyRun {
   readonly mm: MemoryModelName;
   readonly result: Result;
   readonly rows: readonly VerifyRow[];
+  /** why this run used the model's own settings (Model.verifyWith) instead of the defaults */
+  readonly settings?: string;
 }
 
 export interface VerifyOptions extends Omit<CheckOptions, 'mm' | 'properties' | 'variant' | 'params'> {
@@ -61,19 +63,28 @@ export function verifyModels(models: readonly Model[], opts: VerifyOptions = {})
       if (opts.variants && !opts.variants.includes(variant.id)) continue;
       for (const mm of supportedMemoryModels(model)) {
         if (opts.mms && !opts.mms.includes(mm)) continue;
-        const params = model.resolveParams({});
-        const result = checkProgram(model.program(variant.id, mm, params), { ...opts, mm, variant: variant.id, params });
+        const settings = model.verifyWith?.(variant.id, mm);
+        const params = model.resolveParams(settings?.params ?? {});
+        const result = checkProgram(model.program(variant.id, mm, params), {
+          ...opts, mm, variant: variant.id, params,
+          ...(settings?.promises !== undefined ? { promises: Math.max(settings.promises, opts.promises ?? 0) } : {}),
+          ...(settings?.buffer !== undefined ? { buffer: Math.max(settings.buffer, opts.buffer ?? 0) } : {}),
+        });
         const declared = new Set(model.properties.map((p) => p.id));
         const allHold = model.properties.every((p) => model.expected(variant.id, mm, p.id) === 'holds');
+        // A violation not found while a bound limited the search (a full store buffer, the
+        // promise bound) is no evidence against the expectation: the cell is incomplete.
+        const bounded = result.bounds.bufferReached || result.bounds.promisesReached;
         const rows = result.properties.map((p): VerifyRow => {
           // Built-in properties (deadlock, runtime-error) must hold wherever the model expects everything to hold.
           const expected = declared.has(p.id) ? model.expected(variant.id, mm, p.id) : allHold ? 'holds' : 'unstated';
           return {
             model: model.name, variant: variant.id, mm, property: p.id, expected, verdict: p.verdict,
-            comparison: compare(expected, p.verdict), states: result.states, seconds: result.seconds,
+            comparison: bounded && expected === 'violated' && p.verdict === 'holds' ? 'incomplete' : compare(expected, p.verdict),
+            states: result.states, seconds: result.seconds,
           };
         });
-        const run: VerifyRun = { model, variant: variant.id, mm, result, rows };
+        const run: VerifyRun = { model, variant: variant.id, mm, result, rows, ...(settings ? { settings: settings.reason } : {}) };
         runs.push(run);
         opts.onRun?.(run);
       }

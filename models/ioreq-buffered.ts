@@ -83,6 +83,8 @@ export default defineModel({
     { id: 'A7', title: 'a buffered write a vCPU posted before a synchronous request of that vCPU is handled before it' },
   ],
   // protocols.md §6, rows "A buf"; verdicts.tsv gives the same cells (test/models/ioreq-buffered.test.ts compares them).
+  // Under ARMv8 three writes per vCPU is millions of states; two show every variant's bug.
+  verifyWith: (_variant, mm) => (mm === 'armv8' ? { params: { writes: 2 }, reason: 'two posted writes per vCPU (the default three is too large under ARMv8 for a routine run)' } : undefined),
   expected: expectationTable(PROPERTIES, {
     'A-Q-F': { sc: 'H', tso: 'H', pso: 'H', armv8: 'H' },
     'A-Q1': { sc: 'H', tso: 'H', pso: 'V:A5', armv8: 'V:A5' },

@@ -19,7 +19,12 @@ const VERDICT_WORD: Record<Verdict, string> = { holds: 'holds', violated: 'VIOLA
 export function renderBounds(r: Pick<Result, 'states' | 'transitions' | 'depth' | 'seconds' | 'bounds' | 'stopReason'>): string {
   const b: Bounds = r.bounds;
   const parts = [`${num(r.states)} states`, `${num(r.transitions)} transitions`, `depth ${r.depth}`, `${secs(r.seconds)} s`];
-  if (b.buffer !== null) parts.push(`store buffers ≤ ${b.buffer} entries (${b.bufferReached ? 'full at times: verdicts hold for buffers this deep only' : 'never full'})`);
+  if (b.buffer !== null && b.promises !== null) {
+    parts.push(`memory ≤ ${b.buffer} writes in flight (${b.bufferReached ? 'full at times: verdicts hold for this many only' : 'never full'})`);
+    parts.push(`≤ ${b.promises} promise${b.promises === 1 ? '' : 's'} outstanding (${b.promisesReached ? 'reached: a thread could have promised more; verdicts hold for this many only' : 'never limiting'})`);
+  } else if (b.buffer !== null) {
+    parts.push(`store buffers ≤ ${b.buffer} entries (${b.bufferReached ? 'full at times: verdicts hold for buffers this deep only' : 'never full'})`);
+  }
   parts.push(b.mode === 'exact' ? 'exact state storage' : `64-bit fingerprints, P(missed state) ≈ ${(b.collisionProbability ?? 0).toExponential(1)}`);
   if (b.maxStates !== null) parts.push(`max ${num(b.maxStates)} states`);
   if (b.timeoutSeconds !== null) parts.push(`timeout ${b.timeoutSeconds} s`);
@@ -129,7 +134,12 @@ export function renderVerifyRun(run: VerifyRun): string {
     const exp = row.comparison === 'differ' ? `(expected ${row.expected})` : '';
     return `${row.property}:${v}${MARK[row.comparison]}${exp}`;
   });
-  return `${run.model.name.padEnd(16)} ${run.variant.padEnd(7)} ${run.mm.padEnd(6)} ${cells.join('  ').padEnd(60)} ${num(run.result.states).padStart(10)} ${secs(run.result.seconds).padStart(6)} s`;
+  const line = `${run.model.name.padEnd(16)} ${run.variant.padEnd(7)} ${run.mm.padEnd(6)} ${cells.join('  ').padEnd(60)} ${num(run.result.states).padStart(10)} ${secs(run.result.seconds).padStart(6)} s`;
+  if (run.settings === undefined) return line;
+  const p = run.result.params;
+  const params = Object.keys(p).map((k) => `${k}=${p[k]}`).join(' ');
+  const promises = run.result.bounds.promises !== null ? ` --promises ${run.result.bounds.promises}` : '';
+  return `${line}\n${''.padEnd(32)}with ${params}${promises}: ${run.settings}`;
 }
 
 export interface VerifySummary {
@@ -155,6 +165,16 @@ export function renderVerifySummary(runs: readonly VerifyRun[], notImplemented: 
   ];
   if (notImplemented.length > 0) lines.push(`not run: memory models ${notImplemented.join(', ')} (declared by the models, not implemented yet)`);
   for (const r of rows.filter((x) => x.comparison === 'differ')) lines.push(`  DIFFERS ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, got ${r.verdict}`);
+  for (const run of runs) {
+    for (const r of run.rows.filter((x) => x.comparison === 'incomplete' && x.verdict === 'holds')) {
+      const b = run.result.bounds;
+      const why = [
+        ...(b.promisesReached ? [`a thread could have promised more than ${b.promises} (--promises)`] : []),
+        ...(b.bufferReached ? [`a store waited for room (--buffer ${b.buffer})`] : []),
+      ].join('; ');
+      lines.push(`  BOUNDED ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, holds within the bounds only: ${why}`);
+    }
+  }
   lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? unchecked (a liveness property the variant does not define), … cut short by a bound');
   return lines.join('\n');
 }

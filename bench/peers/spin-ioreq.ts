@@ -1,10 +1,22 @@
 /**
- * The SPIN peer's ioreq model (../shared/peers/spin/ioreq_{sc,tso}.pml and its README's
+ * The SPIN peer's ioreq model (../shared/peers/spin/ioreq_{sc,tso,pso}.pml and its README's
  * "Exact semantics"), transcribed step for step into xenmc's builder so that the two
  * tools explore the same transition system: same steps, same state components, dead
- * locals reset the same way. Its state and transition counts must then equal SPIN's
- * -DNOREDUCE counts (the README's cross-check table), which test/bench/spin-peer.test.ts
- * asserts, and bench/run.ts times both tools on it side by side.
+ * locals reset the same way. Under SC and TSO its state and transition counts must then
+ * equal SPIN's -DNOREDUCE counts (the README's cross-check table), which
+ * test/bench/spin-peer.test.ts asserts, and bench/run.ts times both tools on it side by side.
+ *
+ * PSO: the peer's buffers are xenmc's (a FIFO per writer and location, depth 2 with
+ * `--buffer 2`, the oldest entry of any buffer flushed as a step of its own, locked steps
+ * waiting for all of the thread's buffers to drain), except for the wmb at X5 and D7. The
+ * peer makes it a guard of the store after it (the store waits until all the thread's
+ * buffers are empty); xenmc's `fence st` is a step of its own that orders the buffers
+ * without stopping the thread (checker/memory/pso.ts: the store after it is buffered at
+ * once, behind a barrier). Both order the payload before the state store, so the
+ * verdicts agree (NO_WMB_XEN with two vCPUs violated; NO_WMB_DM, and every switch with
+ * one vCPU, not); the state counts agree exactly where there is no wmb (variant NO_WMB),
+ * and elsewhere xenmc has more states: the ones between the fence step and the store, and
+ * the ones with the state store buffered behind payload stores still waiting.
  *
  * This is the peer's protocol, not xenmc's built-in ioreq model: here the device model
  * scans slots only after a notification, and the event-channel bits bypass the memory
@@ -12,6 +24,7 @@
  * steps that own them: a `fence full` step (enabled only with an empty store buffer, as
  * SPIN's LOCKED guard) or an atomic block (likewise, with its guard).
  */
+import type { ThreadBuilder } from '../../checker/builder.ts';
 import { defineModel } from '../../checker/model.ts';
 import { or } from '../../checker/term.ts';
 
@@ -27,11 +40,21 @@ export default defineModel({
     N: { kind: 'int', default: 2, min: 1, max: 4, description: 'guest vCPUs' },
     K: { kind: 'int', default: 2, min: 1, max: 3, description: 'requests per vCPU' },
   },
-  variants: [{ id: 'peer', title: 'NOTIFY_FENCE=1, no bug switches' }],
+  variants: [
+    { id: 'peer', title: 'NOTIFY_FENCE=1, no bug switches' },
+    { id: 'NO_WMB', title: '-DNO_WMB: neither side has the wmb before its state store' },
+    { id: 'NO_WMB_XEN', title: '-DNO_WMB_XEN: Xen has no wmb before state=READY' },
+    { id: 'NO_WMB_DM', title: '-DNO_WMB_DM: the DM has no wmb before state=IORESP_READY' },
+  ],
   properties: [{ id: 'assert', title: 'the peer\'s assertions (payload and response data)' }],
-  memoryModels: ['sc', 'tso'],
+  memoryModels: ['sc', 'tso', 'pso'],
   build(m, ctx) {
     const N = ctx.int('N'), K = ctx.int('K');
+    // wmb is a compiler barrier under SC and TSO (the peer's WMB is a no-op there)
+    const wmb = (t: ThreadBuilder, side: 'XEN' | 'DM', note: string): void => {
+      if (ctx.mm !== 'pso' || ctx.variant === 'NO_WMB' || ctx.variant === `NO_WMB_${side}`) return;
+      t.fence('st', { note });
+    };
     const mem = m.array('mem', 4 * N, 0);
     const xenPend = m.ghostArray('xen_pend', N, 0);
     const dmPend = m.ghostArray('dm_pend', N, 0);
@@ -50,6 +73,7 @@ export default defineModel({
           t.store(slot(F_ADDR), ADDR(i, k), { note: 'X2' });
           t.store(slot(F_DATA), DIR(i, k) === WRITE ? ADDR(i, k) + 100 : 0, { note: 'X3' });
           t.store(slot(F_DIR), DIR(i, k), { note: 'X4' });
+          wmb(t, 'XEN', 'X5 (wmb)');
           t.store(slot(F_STATE), READY, { note: 'X5' });
           t.fence('full', { note: 'X6 (locked: set dm_pend)' });
           t.setGhost(dmPend.at(i), 1);
@@ -99,6 +123,7 @@ export default defineModel({
       t.assign(r, 0);
       t.store(slot(F_STATE), INPROCESS, { note: 'D5' });
       t.if(d.eq(READ), () => t.store(slot(F_DATA), a.add(50), { note: 'D6' }));
+      wmb(t, 'DM', 'D7 (wmb)');
       t.store(slot(F_STATE), IORESP_READY, { note: 'D7' });
       t.assign(a, 0);
       t.assign(d, 0);

@@ -3,13 +3,13 @@ import type { Command } from '@commander-js/extra-typings';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { DEFAULT_BUFFER } from '../check.ts';
+import { DEFAULT_BUFFER, DEFAULT_PROMISES } from '../check.ts';
 import { asInputError, checkModel, findModel } from '../run.ts';
 import { checkJson } from '../../reports/json.ts';
 import { renderCheck } from '../../reports/text.ts';
 import * as path from 'node:path';
 import {
-  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, parseParams, positiveInt, positiveNumber, progressPrinter,
+  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, nonNegativeInt, parseParams, positiveInt, positiveNumber, progressPrinter,
   type CommandContext,
 } from './common.ts';
 
@@ -19,10 +19,11 @@ export function registerCheck(program: Command, { io, setExit }: CommandContext)
     .description('check one model (built-in name or path to a .ts model file) under one memory model')
     .argument('<model>', 'a built-in model name (see `xenmc list`) or the path of a model file')
     .option('--variant <id>', 'the variant to check (default: the model\'s first, fixed one)')
-    .option('--mm <name>', 'memory model: sc | tso', 'sc')
+    .option('--mm <name>', 'memory model: sc | tso | pso | armv8', 'sc')
     .option('--property <id>', 'check only these properties (repeatable, or comma-separated)', collect)
     .option('--param <name=value>', 'set a model parameter (repeatable)', collect)
-    .option('--buffer <n>', `store-buffer capacity per thread (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--buffer <n>', `store-buffer capacity per thread (tso), per thread and location (pso), or writes in flight beyond one per location (armv8) (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--promises <n>', `armv8: promises outstanding at once, over all threads (default ${DEFAULT_PROMISES}; 0 leaves out load buffering)`, nonNegativeInt('--promises'))
     .option('--max-states <n>', 'stop after this many states (the verdict is then incomplete)', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'stop after this long (the verdict is then incomplete)', positiveNumber('--timeout'))
     .option('--exact', 'store whole states instead of 64-bit fingerprints (always so when a liveness property is checked)')
@@ -43,6 +44,7 @@ export function registerCheck(program: Command, { io, setExit }: CommandContext)
             ...(opts.variant !== undefined ? { variant: opts.variant } : {}),
             options: {
               ...(opts.buffer !== undefined ? { buffer: opts.buffer } : {}),
+              ...(opts.promises !== undefined ? { promises: opts.promises } : {}),
               ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
               ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
               ...(opts.exact ? { exact: true } : {}),

@@ -32,6 +32,13 @@ export function positiveInt(name: string) {
   };
 }
 
+export function nonNegativeInt(name: string) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw.trim())) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${raw}'`);
+    return Number(raw);
+  };
+}
+
 export function positiveNumber(name: string) {
   return (raw: string): number => {
     const n = Number(raw);

@@ -7,7 +7,7 @@ import { usageError } from '../errors.ts';
 import { runLitmusFile, type LitmusOptions, type LitmusOutcome } from '../litmus.ts';
 import { litmusJson, renderLitmus, renderLitmusSummary } from '../../reports/litmus.ts';
 import {
-  EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK, memoryModelName, positiveInt, positiveNumber,
+  EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK, memoryModelName, nonNegativeInt, positiveInt, positiveNumber,
   type CommandContext,
 } from './common.ts';
 
@@ -37,7 +37,8 @@ export function registerLitmus(program: Command, { io, setExit }: CommandContext
     .option('--mm <name>', 'memory model: sc | tso | pso | armv8 (default: tso for X86 and X86_64, armv8 for AArch64; C tests need one)')
     .option('--json', 'print one JSON object per line and test')
     .option('--witness', 'for an Allowed test, print the shortest execution that ends in a final state satisfying the proposition')
-    .option('--buffer <n>', `store-buffer capacity per thread (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--buffer <n>', `store-buffer capacity per thread (tso), per thread and location (pso), or writes in flight beyond one per location (armv8) (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--promises <n>', 'armv8: promises outstanding at once (default: as many as the test has writes)', nonNegativeInt('--promises'))
     .option('--max-states <n>', 'bound each test (a test cut short is Incomplete)', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'bound each test in time', positiveNumber('--timeout'))
     .option('--exact', 'store whole states instead of 64-bit fingerprints')
@@ -50,6 +51,7 @@ export function registerLitmus(program: Command, { io, setExit }: CommandContext
       const options: LitmusOptions = {
         ...(mm !== undefined ? { mm } : {}),
         ...(opts.buffer !== undefined ? { buffer: opts.buffer } : {}),
+        ...(opts.promises !== undefined ? { promises: opts.promises } : {}),
         ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
         ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
         ...(opts.exact ? { exact: true } : {}),

@@ -1,6 +1,6 @@
 /** `xenmc verify`: every built-in model × variant × supported memory model, against the expected verdicts. */
 import type { Command } from '@commander-js/extra-typings';
-import { DEFAULT_BUFFER } from '../check.ts';
+import { DEFAULT_BUFFER, DEFAULT_PROMISES } from '../check.ts';
 import { usageError } from '../errors.ts';
 import { supportedMemoryModels, verifyModels } from '../verify.ts';
 import { BUILTIN_MODELS } from '../../models/index.ts';
@@ -8,7 +8,7 @@ import { verifyJson } from '../../reports/json.ts';
 import { renderVerifyRun, renderVerifySummary, summarize } from '../../reports/text.ts';
 import * as path from 'node:path';
 import {
-  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, positiveInt, positiveNumber, progressPrinter,
+  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, nonNegativeInt, positiveInt, positiveNumber, progressPrinter,
   type CommandContext,
 } from './common.ts';
 
@@ -19,7 +19,8 @@ export function registerVerify(program: Command, { io, setExit }: CommandContext
     .option('--model <name>', 'only these models (repeatable, or comma-separated)', collect)
     .option('--variant <id>', 'only these variants (repeatable, or comma-separated)', collect)
     .option('--mm <name>', 'only these memory models (repeatable, or comma-separated)', collect)
-    .option('--buffer <n>', `store-buffer capacity per thread (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--buffer <n>', `store-buffer capacity per thread (tso), per thread and location (pso), or writes in flight beyond one per location (armv8) (default ${DEFAULT_BUFFER})`, positiveInt('--buffer'))
+    .option('--promises <n>', `armv8: promises outstanding at once (default ${DEFAULT_PROMISES})`, nonNegativeInt('--promises'))
     .option('--max-states <n>', 'bound each run (cut-short runs are reported incomplete)', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'bound each run in time', positiveNumber('--timeout'))
     .option('--exact', 'store whole states instead of 64-bit fingerprints (always so when a liveness property is checked)')
@@ -37,6 +38,7 @@ export function registerVerify(program: Command, { io, setExit }: CommandContext
         ...(opts.variant ? { variants: opts.variant } : {}),
         ...(mms ? { mms } : {}),
         ...(opts.buffer !== undefined ? { buffer: opts.buffer } : {}),
+        ...(opts.promises !== undefined ? { promises: opts.promises } : {}),
         ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
         ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
         ...(opts.exact ? { exact: true } : {}),

@@ -20,8 +20,11 @@ export class ExactStateSet {
   /** the number of the state the last `add` found or inserted (the liveness graph's edge target) */
   lastId = -1;
 
+  private readonly initialCapacity: number;
+
   constructor(readonly width: number, initialCapacityLog2 = 16) {
     const cap = 1 << initialCapacityLog2;
+    this.initialCapacity = cap;
     this.table = new Int32Array(cap);
     this.hashes = new Int32Array(1024);
     this.mask = cap - 1;
@@ -30,13 +33,18 @@ export class ExactStateSet {
 
   /** Adds the state `s[0..width)` with precomputed hash `h`; true when it was new. */
   add(s: Int32Array, h: number): boolean {
+    return this.insert(s, h) >= 0;
+  }
+
+  /** Adds `s[0..width)` (hash `h`): its new number, or -(number + 1) when it was there already. */
+  insert(s: Int32Array, h: number): number {
     const w = this.width;
     let i = h & this.mask;
     for (;;) {
       const e = this.table[i];
       if (e === 0) break;
       const id = e - 1;
-      if (this.hashes[id] === h && this.equals(id, s)) { this.lastId = id; return false; }
+      if (this.hashes[id] === h && this.equals(id, s)) { this.lastId = id; return -(id + 1); }
       i = (i + 1) & this.mask;
     }
     const id = this.size;
@@ -52,7 +60,7 @@ export class ExactStateSet {
     this.table[i] = id + 1;
     this.lastId = id;
     if (++this.size > this.limit) this.grow();
-    return true;
+    return id;
   }
 
   /** Whether state number `id` equals `s[0..width)`. */
@@ -67,6 +75,20 @@ export class ExactStateSet {
     const off = (id % CHUNK_STATES) * w;
     const chunk = this.chunks[id / CHUNK_STATES | 0];
     for (let j = 0; j < w; j++) out[j] = chunk[off + j];
+  }
+
+  /** Forget every state (keeping the storage, unless the table grew large), for sets reused many times. */
+  clear(): void {
+    if (this.size === 0) return;
+    if (this.table.length > this.initialCapacity * 16) {
+      this.table = new Int32Array(this.initialCapacity);
+      this.mask = this.initialCapacity - 1;
+      this.limit = Math.floor(this.initialCapacity * 0.7);
+    } else {
+      this.table.fill(0);
+    }
+    this.size = 0;
+    this.lastId = -1;
   }
 
   get bytes(): number {

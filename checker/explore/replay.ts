@@ -27,8 +27,13 @@ type Raw =
   | { readonly e: 'read'; readonly t: number; readonly cell: number; readonly value: number; readonly source: 'memory' | 'buffer' }
   | { readonly e: 'write'; readonly t: number; readonly cell: number; readonly value: number; readonly visible: boolean }
   | { readonly e: 'commit'; readonly t: number; readonly cell: number; readonly value: number }
+  | { readonly e: 'readMessage'; readonly t: number; readonly cell: number; readonly value: number; readonly ts: number; readonly forwarded: boolean }
+  | { readonly e: 'promise'; readonly t: number; readonly cell: number; readonly value: number }
+  | { readonly e: 'fulfil'; readonly t: number; readonly cell: number; readonly value: number; readonly ts: number }
+  | { readonly e: 'renumber'; readonly map: Int32Array }
   | { readonly e: 'fence'; readonly t: number; readonly kind: number }
-  | { readonly e: 'internal'; readonly t: number };
+  | { readonly e: 'internal'; readonly t: number }
+  | { readonly e: 'catchUp'; readonly t: number; readonly cell: number; readonly value: number };
 
 class Recorder implements StepTracer {
   events: Raw[] = [];
@@ -38,8 +43,13 @@ class Recorder implements StepTracer {
   read(t: number, cell: number, value: number, source: 'memory' | 'buffer'): void { this.events.push({ e: 'read', t, cell, value, source }); }
   write(t: number, cell: number, value: number, visible: boolean): void { this.events.push({ e: 'write', t, cell, value, visible }); }
   commit(t: number, cell: number, value: number): void { this.events.push({ e: 'commit', t, cell, value }); }
+  readMessage(t: number, cell: number, value: number, ts: number, forwarded: boolean): void { this.events.push({ e: 'readMessage', t, cell, value, ts, forwarded }); }
+  promise(t: number, cell: number, value: number): void { this.events.push({ e: 'promise', t, cell, value }); }
+  fulfil(t: number, cell: number, value: number, ts: number): void { this.events.push({ e: 'fulfil', t, cell, value, ts }); }
+  renumber(map: Int32Array): void { this.events.push({ e: 'renumber', map: map.slice() }); }
   fence(t: number, kind: number): void { this.events.push({ e: 'fence', t, kind }); }
   internal(t: number): void { this.events.push({ e: 'internal', t }); }
+  catchUp(t: number, cell: number, value: number): void { this.events.push({ e: 'catchUp', t, cell, value }); }
 }
 
 /** Captures the k-th outcome of an expansion, with the events that produced it. */
@@ -106,7 +116,7 @@ export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutc
   const p = naming.printer;
   const program = cp.program;
   const rec = new Recorder();
-  const gen = new SuccessorGenerator(cp, mm, checked);
+  const gen = new SuccessorGenerator(cp, mm, { checked });
   gen.tracer = rec;
   mm.tracer = rec;
   try {
@@ -121,7 +131,7 @@ export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutc
     let before = initial;
     const steps: TraceStep[] = [];
     const events: MemoryEvent[] = [];
-    const ev = new EventBuilder(cp, p, events);
+    const ev = new EventBuilder(cp, p, events, mm.internalStep);
     let violationText = v.message;
     let stepViolation = false;
     for (let i = 1; i < moves.length; i++) {
@@ -169,6 +179,11 @@ class EventBuilder {
   private readonly lastVisible: (number | null)[];
   private readonly coCount: number[];
   private readonly pending: Pending[] = [];
+  /**
+   * The writes in visibility order, as models with a list of writes number them
+   * (position 0 is the initial values): the event of each, for reads that name a position.
+   */
+  private messages: (number | null)[] = [null];
   private rmwCount = 0;
   /** by absolute register index: the reads its value came from */
   private readonly taint = new Map<number, Taint>();
@@ -178,7 +193,7 @@ class EventBuilder {
   private readonly newestRead: number[];
   private lastInstr: { readonly t: number; readonly ins: CompiledInstr } | null = null;
 
-  constructor(private readonly cp: CompiledProgram, private readonly p: Printer, private readonly out: MemoryEvent[]) {
+  constructor(private readonly cp: CompiledProgram, private readonly p: Printer, private readonly out: MemoryEvent[], private readonly internalStep: string) {
     this.lastVisible = new Array(cp.layout.cells).fill(null);
     this.coCount = new Array(cp.layout.cells).fill(0);
     const n = cp.threads.length;
@@ -284,17 +299,20 @@ class EventBuilder {
           }
           break;
         }
-        case 'read': {
-          const rf = r.source === 'buffer' ? this.newestPending(r.t, r.cell) : this.lastVisible[r.cell];
+        case 'read':
+        case 'readMessage': {
+          const readSource = r.e === 'read' ? r.source : r.forwarded ? 'buffer' : 'memory';
+          const rf = r.e === 'readMessage' ? (r.ts === 0 ? null : this.messages[r.ts] ?? null)
+            : r.source === 'buffer' ? this.newestPending(r.t, r.cell) : this.lastVisible[r.cell];
           const id = this.out.length;
           const deps = current ? this.deps(r.t, current, false, true) : undefined;
           const e: MemoryEvent = {
             id, step: index, thread: th.name, kind: 'R', location: this.p.cellName(r.cell), value: r.value,
-            valueText: this.p.cellValue(r.cell, r.value), instruction: instrText, rf, source: r.source,
+            valueText: this.p.cellValue(r.cell, r.value), instruction: instrText, rf, source: readSource,
             ...(rmwId !== undefined ? { rmw: rmwId } : {}),
             ...(deps ? { deps } : {}),
           };
-          const overtakes = r.source === 'memory' ? this.overtaken(r.t) : '';
+          const overtakes = r.e === 'read' && r.source === 'memory' ? this.overtaken(r.t) : '';
           push(e);
           this.newestRead[r.t] = id;
           if (current && current.dst >= 0) this.taint.set(current.dst, [id]);
@@ -302,7 +320,50 @@ class EventBuilder {
           if (current && (current.op === OP_AWAIT_LOAD || current.op === OP_AWAIT_RMW)) this.addCtrl(r.t, [id]);
           if (rmwId !== undefined) { rmwRead = e; break; }
           const verb = current?.op === OP_AWAIT_LOAD ? 'await' : current?.op === OP_LOAD_EX ? 'load-exclusive' : 'load';
-          group.what.push(`${verb} ${e.location} → ${e.valueText}${r.source === 'buffer' ? ' (forwarded from its own store buffer)' : overtakes}`);
+          const how = r.e === 'read'
+            ? (r.source === 'buffer' ? ' (forwarded from its own store buffer)' : overtakes)
+            : this.readNote(r.cell, r.ts, rf, r.forwarded);
+          group.what.push(`${verb} ${e.location} → ${e.valueText}${how}`);
+          break;
+        }
+        case 'promise': {
+          const id = this.out.length;
+          push({
+            id, step: index, thread: th.name, kind: 'W', location: this.p.cellName(r.cell), value: r.value,
+            valueText: this.p.cellValue(r.cell, r.value), instruction: '(promised, not yet executed)',
+            visibleAt: index, co: this.coCount[r.cell]++,
+          });
+          this.lastVisible[r.cell] = id;
+          this.messages.push(id);
+          group.what.push(`promises ${this.p.cellName(r.cell)} := ${this.p.cellValue(r.cell, r.value)}: visible to every thread now, executed later`);
+          if (groups.length === 0) groups.push(group);
+          break;
+        }
+        case 'fulfil': {
+          const id = this.messages[r.ts];
+          if (id === null || id === undefined) break;
+          const promisedAt = this.out[id].step;
+          // the write's dependencies are those of the instruction that executes it
+          const deps = current ? this.deps(r.t, current, true, rmwRead === null) : undefined;
+          this.out[id] = {
+            ...this.out[id], step: index, instruction: instrText,
+            ...(rmwId !== undefined ? { rmw: rmwId } : {}),
+            ...(deps ? { deps } : {}),
+          };
+          ids.push(id);
+          const what = `${this.p.cellName(r.cell)} := ${this.p.cellValue(r.cell, r.value)} (fulfils its promise of step ${promisedAt})`;
+          if (rmwRead && rmwRead.rmw === rmwId) {
+            group.what.push(`rmw ${rmwRead.location}: ${rmwRead.valueText} → ${this.p.cellValue(r.cell, r.value)} (the write fulfils its promise of step ${promisedAt})`);
+            rmwRead = null;
+          } else {
+            group.what.push(`store ${what}`);
+          }
+          break;
+        }
+        case 'renumber': {
+          const next: (number | null)[] = [null];
+          for (let i = 1; i < this.messages.length && i < r.map.length; i++) if (r.map[i] > 0) next[r.map[i]] = this.messages[i];
+          this.messages = next;
           break;
         }
         case 'write': {
@@ -316,7 +377,7 @@ class EventBuilder {
             ...(deps ? { deps } : {}),
           };
           push(e);
-          if (r.visible) this.lastVisible[r.cell] = id;
+          if (r.visible) { this.lastVisible[r.cell] = id; this.messages.push(id); }
           else this.pending.push({ t: r.t, cell: r.cell, id, step: index });
           if (rmwRead && rmwRead.rmw === rmwId) {
             group.what.push(`rmw ${e.location}: ${rmwRead.valueText} → ${e.valueText}`);
@@ -336,6 +397,7 @@ class EventBuilder {
             this.pending.splice(k, 1);
             this.out[id] = { ...this.out[id], visibleAt: index, co: this.coCount[r.cell]++ };
             this.lastVisible[r.cell] = id;
+            this.messages.push(id);
             ids.push(id);
             made = ` (stored at step ${step})`;
           }
@@ -355,6 +417,10 @@ class EventBuilder {
         }
         case 'internal':
           break;
+        case 'catchUp':
+          group.what.push(`its reads of ${this.p.cellName(r.cell)} take the newest write (${this.p.cellValue(r.cell, r.value)}) from now on`);
+          if (groups.length === 0) groups.push(group);
+          break;
       }
     }
     closeRmw();
@@ -365,12 +431,21 @@ class EventBuilder {
     return {
       index,
       thread: th.name,
-      actor: internal ? `${th.actor}: store buffer` : th.actor,
+      actor: internal ? `${th.actor}: ${raw.some((r) => r.e === 'catchUp') ? 'catches up' : this.internalStep}` : th.actor,
       kind: internal ? 'memory' : 'thread',
       action,
       source,
       events: ids,
     };
+  }
+
+  /** How a read from a list of writes is explained: which write, if not the newest. */
+  private readNote(cell: number, ts: number, rf: number | null, forwarded: boolean): string {
+    if (forwarded) return ' (its own write, read before it is ordered)';
+    const newest = this.lastVisible[cell];
+    if (rf === newest) return '';
+    const from = rf === null ? 'the initial value' : `the write of step ${this.out[rf].step}`;
+    return ` (${from}; not the newest write: that is step ${newest === null ? '?' : this.out[newest].step}'s)`;
   }
 
   private newestPending(t: number, cell: number): number | null {

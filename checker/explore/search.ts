@@ -6,7 +6,8 @@
  *
  * One search checks all of a program's properties and records the first violation of
  * each, which by breadth-first order is a shortest one:
- *  - invariants, on every state when it is first reached;
+ *  - invariants, on every state when it is first reached — under a model with promises
+ *    (ARMv8), on every state with no promise outstanding (see `judged`);
  *  - assertions and run-time faults, on the step that fails them;
  *  - deadlocks, on a state with no enabled step (memory-model steps included) in which
  *    some thread is neither finished nor at an end label.
@@ -149,7 +150,7 @@ class BreadthFirstSearch implements SuccessorSink {
 
   constructor(private readonly cp: CompiledProgram, private readonly mm: MemoryModel, private readonly opts: SearchOptions) {
     this.width = cp.layout.size;
-    this.gen = new SuccessorGenerator(cp, mm, opts.checked);
+    this.gen = new SuccessorGenerator(cp, mm, { checked: opts.checked });
     this.fpSet = opts.exact ? null : new FingerprintSet();
     this.exactSet = opts.exact ? new ExactStateSet(this.width) : null;
     this.violations = new Array(cp.properties.length).fill(undefined);
@@ -270,9 +271,31 @@ class BreadthFirstSearch implements SuccessorSink {
     this.next.data.set(s.subarray(0, w), off + 1);
     this.nextCount++;
     const length = this.expanding >= 0 ? this.depth + 1 : 0;
+    if (!this.judged(s)) return;
     this.invariants.check(s, this.violations, (index) => {
       this.record({ property: index, at: 'state', stateId: id, move: -1, length, message: `invariant ${this.cp.properties[index].id} fails` });
     });
+  }
+
+  /**
+   * Whether invariants are judged in `s`. Under Promising-ARM a promised write is in memory
+   * before its thread executes what precedes it in program order — ghost updates
+   * included, which happen as the thread executes them. A state with a promise outstanding
+   * is a look-ahead, not a point of the execution: an invariant relating a write to the
+   * ghost that precedes it (vits D3: CREADR passes a command only once the command's
+   * effect is recorded) would fail there although the write is ordered after it (the
+   * read and branch that set the ghost read earlier messages; the certificate proves it).
+   * So invariants are judged where every write in memory has been executed: on every
+   * execution that reaches such a state, it is the state of memory and ghosts that the
+   * threads' executed prefixes give. What is lost: a transient order of visibility that
+   * a memory-only invariant could see between promise and fulfilment; a property about
+   * what a thread observes states it as an assertion in that thread, judged at its step.
+   */
+  private judged(s: Int32Array): boolean {
+    const p = this.mm.promises;
+    if (p === null) return true;
+    for (let t = 0; t < this.ends.length; t++) if (p.outstanding(s, t) > 0) return false;
+    return true;
   }
 
   violation(_s: Int32Array, property: number, message: string, _actor: number): void {
@@ -291,6 +314,15 @@ class BreadthFirstSearch implements SuccessorSink {
 
   /** A state with no enabled step: a valid end, or a deadlock. */
   private terminal(s: Int32Array, id: number): void {
+    // With a promise still outstanding this is no execution's end (it cannot happen in a
+    // certified state: the promising thread could still move); with memory full, a write
+    // may be waiting for room, which the bound (reported with the verdict) took away.
+    const promises = this.mm.promises;
+    if (promises !== null) {
+      // (counted as the bound reached: a deadlock in such a state would go unreported)
+      if (!promises.room(s)) { this.mm.bufferFullHits++; return; }
+      for (let t = 0; t < this.ends.length; t++) if (promises.outstanding(s, t) > 0) return;
+    }
     if (isValidEnd(s, this.isEnd)) {
       if (this.opts.onFinal) {
         let finished = true;

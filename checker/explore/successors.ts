@@ -19,7 +19,8 @@ import {
   fault, rmwResult, RUNTIME_ERROR_ID,
   type CompiledProgram, type CompiledThread,
 } from '../compile.ts';
-import type { MemoryModel, MemoryTracer } from '../memory/model.ts';
+import type { DependencyTracking, MemoryModel, MemoryTracer } from '../memory/model.ts';
+import { Certification } from './certification.ts';
 
 /**
  * Receives the outcomes of one expansion, in a fixed order (the order replay relies on).
@@ -42,8 +43,28 @@ export interface StepTracer extends MemoryTracer {
   /** thread `t` executed the instruction at `pc` */
   instr(t: number, pc: number): void;
   fence(t: number, kind: number): void;
-  /** a step of the memory model on behalf of thread `t` (a flush) */
+  /** a step of the memory model on behalf of thread `t` (a flush, a promise) */
   internal(t: number): void;
+}
+
+export interface GeneratorOptions {
+  /** indices of the properties whose assertions are checked (default: all) */
+  readonly checked?: ReadonlySet<number> | undefined;
+  /**
+   * A generator that runs threads alone, for certifying promises: it makes no promises
+   * and certifies nothing itself.
+   */
+  readonly solo?: boolean;
+}
+
+/**
+ * How many distinct labels SuccessorGenerator.stepLabel gives (checker/liveness/graph.ts):
+ * T threads, K fairness keys of the memory model (by default one per thread), one label for
+ * the memory steps that carry no fairness (promises), then the step classes.
+ */
+export function stepLabelCount(cp: CompiledProgram, mm: MemoryModel): number {
+  const T = cp.threads.length;
+  return T + (mm.fairness?.keys ?? T) + 1 + cp.stepClasses.length;
 }
 
 /**
@@ -71,18 +92,25 @@ export class SuccessorGenerator {
   internalStep = -1;
   /** the visible instruction the step being generated executes (for a select: the alternative's first) */
   private executedPc = -1;
-  /** labels of step classes start here: T threads, then the memory model's fairness keys */
+  /** labels of step classes start here: T threads, the memory model's fairness keys, its unfair steps (stepLabel) */
   private readonly classBase: number;
+  /** the model's register dependency tracking, or null (SC, TSO, PSO) */
+  private readonly deps: DependencyTracking | null;
+  /** under a model with promises: certifies successors and generates promise steps */
+  private readonly certification: Certification | null;
   tracer: StepTracer | null = null;
 
-  constructor(readonly cp: CompiledProgram, readonly mm: MemoryModel, checkedProperties?: ReadonlySet<number>) {
+  constructor(readonly cp: CompiledProgram, readonly mm: MemoryModel, opts: GeneratorOptions = {}) {
     this.threads = cp.threads;
     this.size = cp.layout.size;
     this.checked = new Uint8Array(cp.properties.length);
-    for (const p of cp.properties) this.checked[p.index] = checkedProperties === undefined || checkedProperties.has(p.index) ? 1 : 0;
+    const checked = opts.checked;
+    for (const p of cp.properties) this.checked[p.index] = checked === undefined || checked.has(p.index) ? 1 : 0;
     this.runtimeError = cp.properties.find((p) => p.id === RUNTIME_ERROR_ID)!.index;
     this.observeAssertions = cp.assertions === 'observe';
-    this.classBase = cp.threads.length + (mm.fairness?.keys ?? cp.threads.length);
+    this.classBase = stepLabelCount(cp, mm) - cp.stepClasses.length;
+    this.deps = mm.dependencies;
+    this.certification = mm.promises !== null && !opts.solo ? new Certification(cp, mm.promises, (solo) => new SuccessorGenerator(cp, solo, { solo: true, checked: new Set() })) : null;
   }
 
   /** How many distinct labels `stepLabel` gives: threads, memory fairness keys, step classes. */
@@ -139,6 +167,26 @@ export class SuccessorGenerator {
       this.internalStep = -1;
       if (tr !== null) tr.reset(m);
     }
+    if (this.certification !== null) this.certification.promiseSteps(cur, this.copy(cur, 0), this.sink, this.tracer);
+  }
+
+  /**
+   * Report the successors of `cur` by a step of thread `t` alone (no memory-model steps):
+   * how certification runs a thread on its own.
+   */
+  generateThread(cur: Int32Array, t: number, sink: SuccessorSink): void {
+    this.sink = sink;
+    const pc = cur[t];
+    if (pc !== this.threads[t].end) this.visible(cur, t, pc, 0);
+  }
+
+  /**
+   * Report the state reached by running thread `t`'s local code from its current pc (in
+   * the middle of a step, e.g. just after an assertion) up to its next visible instruction.
+   */
+  continueLocal(cur: Int32Array, t: number, sink: SuccessorSink): void {
+    this.sink = sink;
+    this.local(this.copy(cur, 0), t, 1);
   }
 
   /**
@@ -146,7 +194,10 @@ export class SuccessorGenerator {
    *  - a thread's step: the thread t, or classBase + c when the instruction it executes
    *    has step class c (a fairness or progress label: CompiledProgram.stepClasses);
    *  - a memory-model step: T + the fairness unit it serves (MemoryModel.fairness; by
-   *    default the thread whose store it is).
+   *    default the thread whose store it is);
+   *  - a step the explorer makes on the model's behalf that is not one of its internal
+   *    steps (a promise: certification.ts): T + K, a label that carries no fairness unit,
+   *    since a thread is never obliged to promise.
    */
   stepLabel(src: Int32Array, actor: number): number {
     const T = this.threads.length;
@@ -158,6 +209,7 @@ export class SuccessorGenerator {
       }
       return actor;
     }
+    if (this.internalStep < 0) return this.classBase - 1;
     const f = this.mm.fairness;
     return f === undefined ? actor : T + f.key(src, this.internalStep);
   }
@@ -182,10 +234,10 @@ export class SuccessorGenerator {
       case OP_LOAD: {
         const cell = ins.addr(src);
         if (cell < 0) { this.faulted(src, m, t); return; }
-        const n = mm.loadCount(src, t, cell, ins.order);
+        const n = mm.loadCount(src, t, cell, ins.order, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          s[ins.dst] = mm.load(s, t, cell, ins.order, k);
+          s[ins.dst] = mm.load(s, t, cell, ins.order, k, ins);
           s[t] = pc + 1;
           this.local(s, t, d + 1);
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
@@ -196,10 +248,10 @@ export class SuccessorGenerator {
         const cell = ins.addr(src);
         const v = ins.value(src);
         if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
-        const n = mm.storeCount(src, t, cell, ins.order);
+        const n = mm.storeCount(src, t, cell, ins.order, v, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          mm.store(s, t, cell, v, ins.order, k);
+          mm.store(s, t, cell, v, ins.order, k, ins);
           s[t] = pc + 1;
           this.local(s, t, d + 1);
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
@@ -212,19 +264,37 @@ export class SuccessorGenerator {
         const operand = ins.value(src);
         const expected = ins.hasExpected ? ins.expected(src) : 0;
         if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
-        const n = mm.rmwCount(src, t, cell, ins.order);
+        const n = mm.rmwCount(src, t, cell, ins.order, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          const old = mm.rmwRead(s, t, cell, ins.order, k);
+          const old = mm.rmwRead(s, t, cell, ins.order, k, ins);
           if (ins.dst >= 0) s[ins.dst] = old;
           if (ins.op === OP_AWAIT_RMW && ins.cond(s) === 0) {
             if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
             continue;
           }
           const nv = rmwResult(ins.kind, old, operand, expected);
-          if (nv !== null) mm.rmwWrite(s, t, cell, ins.order, nv);
-          s[t] = pc + 1;
-          this.local(s, t, d + 1);
+          if (nv === null) {
+            s[t] = pc + 1;
+            this.local(s, t, d + 1);
+          } else {
+            const w = mm.rmwWriteCount(s, t, cell, ins.order, nv, ins);
+            if (w === 1) {
+              mm.rmwWrite(s, t, cell, ins.order, nv, 0, ins);
+              s[t] = pc + 1;
+              this.local(s, t, d + 1);
+            } else {
+              // several places for the write (a promise it may fulfil): one copy each
+              const mk = tr !== null ? tr.mark() : 0;
+              for (let j = 0; j < w; j++) {
+                const s2 = this.copy(s, d + 1);
+                mm.rmwWrite(s2, t, cell, ins.order, nv, j, ins);
+                s2[t] = pc + 1;
+                this.local(s2, t, d + 2);
+                if (tr !== null) tr.reset(mk);
+              }
+            }
+          }
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
         }
         break;
@@ -244,10 +314,10 @@ export class SuccessorGenerator {
       case OP_AWAIT_LOAD: {
         const cell = ins.addr(src);
         if (cell < 0) { this.faulted(src, m, t); return; }
-        const n = mm.loadCount(src, t, cell, ins.order);
+        const n = mm.loadCount(src, t, cell, ins.order, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          s[ins.dst] = mm.load(s, t, cell, ins.order, k);
+          s[ins.dst] = mm.load(s, t, cell, ins.order, k, ins);
           if (ins.cond(s) !== 0) {
             s[t] = pc + 1;
             this.local(s, t, d + 1);
@@ -267,6 +337,7 @@ export class SuccessorGenerator {
       case OP_ATOMIC_BEGIN: {
         if (!mm.atomicEnabled(src, t)) break;
         const s = this.copy(src, d);
+        mm.atomicBegin(s, t);
         s[t] = pc + 1;
         this.atomic(s, t, d + 1);
         break;
@@ -280,10 +351,10 @@ export class SuccessorGenerator {
       case OP_LOAD_EX: {
         const cell = ins.addr(src);
         if (cell < 0) { this.faulted(src, m, t); return; }
-        const n = mm.loadCount(src, t, cell, ins.order);
+        const n = mm.loadCount(src, t, cell, ins.order, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          s[ins.dst] = mm.loadExclusive(s, t, cell, ins.order, k);
+          s[ins.dst] = mm.loadExclusive(s, t, cell, ins.order, k, ins);
           s[t] = pc + 1;
           this.local(s, t, d + 1);
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
@@ -294,10 +365,10 @@ export class SuccessorGenerator {
         const cell = ins.addr(src);
         const v = ins.value(src);
         if (cell < 0 || fault.message !== '') { this.faulted(src, m, t); return; }
-        const n = mm.storeExclusiveCount(src, t, cell, ins.order);
+        const n = mm.storeExclusiveCount(src, t, cell, ins.order, v, ins);
         for (let k = 0; k < n; k++) {
           const s = this.copy(src, d);
-          s[ins.dst] = mm.storeExclusive(s, t, cell, v, ins.order, k);
+          s[ins.dst] = mm.storeExclusive(s, t, cell, v, ins.order, k, ins);
           s[t] = pc + 1;
           this.local(s, t, d + 1);
           if (tr !== null) { tr.reset(m); tr.instr(t, pc); }
@@ -320,6 +391,7 @@ export class SuccessorGenerator {
     const code = th.code;
     const end = th.end;
     const tr = this.tracer;
+    const deps = this.deps;
     let steps = 0;
     for (;;) {
       const pc = s[t];
@@ -329,6 +401,7 @@ export class SuccessorGenerator {
       if (tr !== null) tr.instr(t, pc);
       switch (ins.op) {
         case OP_ASSIGN:
+          if (deps !== null) deps.assign(s, t, ins);
           s[ins.dst] = ins.value(s);
           s[t] = pc + 1;
           break;
@@ -340,6 +413,7 @@ export class SuccessorGenerator {
           break;
         }
         case OP_BRANCH:
+          if (deps !== null) deps.branch(s, t, ins);
           s[t] = ins.cond(s) !== 0 ? ins.target : pc + 1;
           break;
         case OP_JUMP:
@@ -350,6 +424,7 @@ export class SuccessorGenerator {
           for (let v = ins.min; v <= ins.max; v++) {
             const s2 = this.copy(s, d);
             s2[ins.dst] = v;
+            if (deps !== null) deps.assign(s2, t, ins);
             s2[t] = pc + 1;
             this.local(s2, t, d + 1);
             if (tr !== null) tr.reset(m);
@@ -358,6 +433,9 @@ export class SuccessorGenerator {
         }
         case OP_ASSERT:
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
+            // With promises outstanding, the failure is real only if the thread can go on
+            // to fulfil them (the assertion itself is instrumentation, not code).
+            if (this.certification !== null && !this.certification.admitsAllFrom(s, t, pc + 1)) return;
             const a = ins.ir as { message: string };
             this.sink.violation(s, ins.property, a.message, t);
             if (!this.observeAssertions) return;
@@ -375,7 +453,7 @@ export class SuccessorGenerator {
       }
     }
     if (this.initMode) this.initThread(s, t + 1, d);
-    else this.sink.state(s, t);
+    else if (this.certification === null || this.certification.admitsAll(s)) this.sink.state(s, t);
   }
 
   /** Run an atomic block's body on `s` (owned) as part of one step, then the local code after it. */
@@ -384,6 +462,7 @@ export class SuccessorGenerator {
     const code = th.code;
     const mm = this.mm;
     const tr = this.tracer;
+    const deps = this.deps;
     let steps = 0;
     for (;;) {
       const pc = s[t];
@@ -391,6 +470,7 @@ export class SuccessorGenerator {
       if (tr !== null) tr.instr(t, pc);
       switch (ins.op) {
         case OP_ATOMIC_END:
+          mm.atomicEnd(s, t);
           s[t] = pc + 1;
           this.local(s, t, d);
           return;
@@ -398,7 +478,7 @@ export class SuccessorGenerator {
         case OP_AWAIT_LOAD: {
           const cell = ins.addr(s);
           if (cell < 0) { this.reportFault(s, t); return; }
-          s[ins.dst] = mm.atomicLoad(s, t, cell);
+          s[ins.dst] = mm.atomicLoad(s, t, cell, ins);
           if (ins.op === OP_AWAIT_LOAD && ins.cond(s) === 0) return;
           s[t] = pc + 1;
           break;
@@ -407,7 +487,7 @@ export class SuccessorGenerator {
           const cell = ins.addr(s);
           const v = ins.value(s);
           if (cell < 0 || fault.message !== '') { this.reportFault(s, t); return; }
-          mm.atomicStore(s, t, cell, v);
+          mm.atomicStore(s, t, cell, v, ins);
           s[t] = pc + 1;
           break;
         }
@@ -417,11 +497,11 @@ export class SuccessorGenerator {
           const operand = ins.value(s);
           const expected = ins.hasExpected ? ins.expected(s) : 0;
           if (cell < 0 || fault.message !== '') { this.reportFault(s, t); return; }
-          const old = mm.atomicLoad(s, t, cell);
+          const old = mm.atomicLoad(s, t, cell, ins);
           if (ins.dst >= 0) s[ins.dst] = old;
           if (ins.op === OP_AWAIT_RMW && ins.cond(s) === 0) return;
           const nv = rmwResult(ins.kind, old, operand, expected);
-          if (nv !== null) mm.atomicStore(s, t, cell, nv);
+          if (nv !== null) mm.atomicStore(s, t, cell, nv, ins);
           s[t] = pc + 1;
           break;
         }
@@ -434,6 +514,7 @@ export class SuccessorGenerator {
           s[t] = pc + 1;
           break;
         case OP_ASSIGN:
+          if (deps !== null) deps.assign(s, t, ins);
           s[ins.dst] = ins.value(s);
           s[t] = pc + 1;
           break;
@@ -445,6 +526,7 @@ export class SuccessorGenerator {
           break;
         }
         case OP_BRANCH:
+          if (deps !== null) deps.branch(s, t, ins);
           s[t] = ins.cond(s) !== 0 ? ins.target : pc + 1;
           break;
         case OP_JUMP:
@@ -455,6 +537,7 @@ export class SuccessorGenerator {
           for (let v = ins.min; v <= ins.max; v++) {
             const s2 = this.copy(s, d);
             s2[ins.dst] = v;
+            if (deps !== null) deps.assign(s2, t, ins);
             s2[t] = pc + 1;
             this.atomic(s2, t, d + 1);
             if (tr !== null) tr.reset(m);
@@ -463,6 +546,8 @@ export class SuccessorGenerator {
         }
         case OP_ASSERT:
           if (ins.cond(s) === 0 && fault.message === '' && this.checked[ins.property] === 1) {
+            // t has no promise outstanding in a block; the others' must still be fulfillable
+            if (this.certification !== null && !this.certification.admitsAll(s)) return;
             const a = ins.ir as { message: string };
             this.sink.violation(s, ins.property, a.message, t);
             if (!this.observeAssertions) return;
@@ -489,6 +574,10 @@ export class SuccessorGenerator {
   private reportFault(s: Int32Array, t: number): void {
     const message = fault.message;
     fault.message = '';
+    // A thread that faults with promises outstanding never fulfils them: not an execution.
+    // (If the fault is real, an execution reaches it without promising the faulting
+    // thread's later writes, since they never happen.)
+    if (this.certification !== null && this.mm.promises!.outstanding(s, t) > 0) return;
     if (this.checked[this.runtimeError] === 1) this.sink.violation(s, this.runtimeError, message, t);
   }
 }

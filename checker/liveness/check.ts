@@ -214,12 +214,21 @@ export class LivenessChecker {
    * when no step that fairness obliges is enabled there (a deadlock, a valid end, or a state
    * where only threads without fairness, or steps exempt from it, could move) and every
    * justice condition of the memory model holds there. A state whose only outcomes fault
-   * is not one: the fault is reported as such.
+   * is not one: the fault is reported as such. Nor is a state where ARMv8's memory is full:
+   * a write may be waiting there for room the bound took away (as the search's deadlock
+   * check has it); it counts as the bound reached.
    */
   private mayStop(u: number): boolean {
     const { g, units } = this;
     const lo = g.offsets[u], hi = g.offsets[u + 1];
-    if (lo === hi) return g.errors[u] === 0;
+    if (lo === hi) {
+      const promises = this.mm.promises;
+      if (promises !== null) {
+        this.exact.get(u, this.vec);
+        if (!promises.room(this.vec)) { this.mm.bufferFullHits++; return false; }
+      }
+      return g.errors[u] === 0;
+    }
     const buf = this.buf;
     for (let e = lo; e < hi; e++) if (units.unitsOf(g.labels[e], buf) > 0) return false;
     if (this.justiceMet !== null) {
@@ -265,7 +274,7 @@ export class LivenessChecker {
     }
     if (this.units.justiceNames.length > 0) parts.push(`${this.units.justiceNames.join(', ')} met in it`);
     const none = this.cp.program.threads.filter((t) => t.fairness === 'none').map((t) => t.name);
-    if (!this.memoryFair && this.units.labelCount > this.T) none.push('the memory model\'s own steps');
+    if (!this.memoryFair && this.units.memoryKeys > 0) none.push('the memory model\'s own steps');
     if (none.length > 0) parts.push(`no fairness is assumed of ${none.join(', ')}`);
     return parts.length > 0 ? parts.join('; ') : 'no fairness constraint applies';
   }

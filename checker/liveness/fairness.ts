@@ -101,9 +101,17 @@ export class FairnessUnits {
     this.memory = Uint8Array.from(memory);
   }
 
-  /** The number of distinct edge labels: T threads, the memory model's keys, the step classes. */
+  /** how many fairness keys the memory model's steps have (0 under SC) */
+  get memoryKeys(): number {
+    return this.keys;
+  }
+
+  /**
+   * The number of distinct edge labels: T threads, the memory model's keys, one for its
+   * steps without fairness (promises), the step classes (successors.ts stepLabelCount).
+   */
   get labelCount(): number {
-    return this.threads + this.keys + this.classThread.length;
+    return this.threads + this.keys + 1 + this.classThread.length;
   }
 
   /** Whether unit u is a whole thread's (not a step's, not the memory model's). */
@@ -113,7 +121,7 @@ export class FairnessUnits {
 
   /** Whether an edge with this label is a progress step. */
   isProgress(label: number): boolean {
-    const c = label - this.threads - this.keys;
+    const c = label - this.threads - this.keys - 1;
     return c >= 0 && this.classProgress[c] === 1;
   }
 
@@ -135,7 +143,9 @@ export class FairnessUnits {
       out[0] = m;
       return 1;
     }
-    const c = label - T - this.keys;
+    // a memory step without fairness (a promise): no unit
+    if (label === T + this.keys) return 0;
+    const c = label - T - this.keys - 1;
     if (this.classExempt[c] === 1) return 0;
     let n = 0;
     const tu = this.threadUnit[this.classThread[c]];

@@ -12,8 +12,9 @@
  *
  * Labels (SuccessorGenerator.stepLabel): thread t (0 ≤ t < T) for a thread's step; T + j for
  * the memory model's own step of fairness unit j (MemoryFairness in checker/memory/model.ts);
- * T + K + c for a thread's step that executes an instruction of step class c (a fairness or
- * progress label; CompiledProgram.stepClasses), K being the memory model's unit count.
+ * T + K for a memory step that no fairness covers (a promise); T + K + 1 + c for a thread's
+ * step that executes an instruction of step class c (a fairness or progress label;
+ * CompiledProgram.stepClasses), K being the memory model's unit count.
  *
  * Memory: 4 bytes of offset and 1 byte of flags per expanded state, 6 bytes per edge
  * (Int32 target, Uint16 label), in arrays that double as they fill.

@@ -2,6 +2,8 @@
 import type { MemoryModel, MemoryModelName, MemoryModelOptions, StateLayout } from './model.ts';
 import { SequentialConsistency } from './sc.ts';
 import { TotalStoreOrder } from './tso.ts';
+import { PartialStoreOrder } from './pso.ts';
+import { PromisingArm } from './armv8/promising-arm.ts';
 
 export interface MemoryModelInfo {
   readonly name: MemoryModelName;
@@ -26,6 +28,20 @@ export const MEMORY_MODELS: readonly MemoryModelInfo[] = [
     title: 'x86-TSO',
     allows: 'W→R reordering through a FIFO store buffer per thread, with store forwarding',
     create: (layout, opts) => new TotalStoreOrder(layout, opts.buffer, opts.exclusives),
+    buffered: true,
+  },
+  {
+    name: 'pso',
+    title: 'SPARC PSO',
+    allows: 'W→R and W→W reordering (different locations) through a FIFO store buffer per thread and location, with store forwarding',
+    create: (layout, opts) => new PartialStoreOrder(layout, opts.buffer, opts.exclusives),
+    buffered: true,
+  },
+  {
+    name: 'armv8',
+    title: 'ARMv8 (aarch64.cat) by Promising-ARM',
+    allows: 'R→R, R→W, W→W and W→R reordering unless ordered by dependencies, barriers or acquire/release; other-multi-copy-atomic; coherence kept',
+    create: (layout, opts) => new PromisingArm(layout, opts),
     buffered: true,
   },
 ];

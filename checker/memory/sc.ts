@@ -16,6 +16,9 @@ import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames
 export class SequentialConsistency implements MemoryModel {
   readonly name = 'sc' as const;
   readonly size: number;
+  readonly internalStep = 'memory';
+  readonly dependencies = null;
+  readonly promises = null;
   tracer: MemoryTracer | null = null;
   /** no steps of its own, so no fairness units */
   readonly fairness: MemoryFairness = { kind: 'weak', keys: 0, key: () => 0, keyName: () => '' };
@@ -47,6 +50,7 @@ export class SequentialConsistency implements MemoryModel {
 
   rmwCount(): number { return 1; }
   rmwRead(s: Int32Array, t: number, cell: number): number { return this.load(s, t, cell); }
+  rmwWriteCount(): number { return 1; }
   rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void { this.store(s, t, cell, value); }
 
   fenceCount(): number { return 1; }
@@ -70,6 +74,8 @@ export class SequentialConsistency implements MemoryModel {
   }
 
   atomicEnabled(): boolean { return true; }
+  atomicBegin(): void {}
+  atomicEnd(): void {}
   atomicLoad(s: Int32Array, t: number, cell: number): number { return this.load(s, t, cell); }
   atomicStore(s: Int32Array, t: number, cell: number, value: number): void { this.store(s, t, cell, value); }
 

@@ -41,6 +41,9 @@ import { FENCE_FULL } from './model.ts';
 export class TotalStoreOrder implements MemoryModel {
   readonly name = 'tso' as const;
   readonly size: number;
+  readonly internalStep = 'store buffer';
+  readonly dependencies = null;
+  readonly promises = null;
   tracer: MemoryTracer | null = null;
   bufferFullHits = 0;
   private readonly mem: number;
@@ -110,6 +113,8 @@ export class TotalStoreOrder implements MemoryModel {
     return v;
   }
 
+  rmwWriteCount(): number { return 1; }
+
   rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void {
     s[this.mem + cell] = value;
     if (this.monitor !== null) this.monitor.reached(s, t, cell);
@@ -146,6 +151,9 @@ export class TotalStoreOrder implements MemoryModel {
   atomicEnabled(s: Int32Array, t: number): boolean {
     return s[this.base + t * this.stride] === 0;
   }
+
+  atomicBegin(): void {}
+  atomicEnd(): void {}
 
   atomicLoad(s: Int32Array, t: number, cell: number): number {
     return this.rmwRead(s, t, cell);

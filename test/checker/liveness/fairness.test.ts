@@ -187,3 +187,81 @@ describe('the memory model\'s own steps are fair: every buffered store is eventu
     expect(new Set(loopOf(e.trace).map((s) => s.thread))).toEqual(new Set(['B']));
   });
 });
+
+describe('PSO: every buffered store is eventually flushed, per location', () => {
+  /** A stores x := 1, then keeps storing to y forever; B spins until it sees x == 1. */
+  const p = program('flush-per-location', (m) => {
+    const x = m.shared('x', 0), y = m.shared('y', 0);
+    m.thread('A', (t) => {
+      t.store(x, 1);
+      t.loop(() => { t.store(y, 1); t.store(y, 0); });
+    });
+    const b = m.thread('B', (t) => {
+      const r = t.reg('r', 0);
+      t.loop(() => {
+        t.load(r, x);
+        t.if(r.eq(1), () => t.break());
+      });
+    });
+    m.eventually('E', m.done(b));
+  });
+
+  it('A\'s store to x leaves its buffer although its stores to y keep flushing: B\'s spin ends', () => {
+    expect(prop(run(p, 'pso'), 'E').verdict).toBe('holds');
+  });
+
+  it('without that fairness, x := 1 stays buffered while y flushes and B spins: the loop shows it', () => {
+    const e = prop(run(p, 'pso', { memoryFairness: false }), 'E');
+    expect(e.verdict).toBe('violated');
+    const loop = loopOf(e.trace);
+    expect(stepsText(loop)).toContain('B: load x → 0');
+    expect(e.trace!.final.find((v) => v.name === 'store buffers of A')?.text ?? JSON.stringify(e.trace!.final)).toMatch(/x:=1/);
+  });
+});
+
+describe('ARMv8: every write eventually becomes visible to every thread', () => {
+  /** A stores x := 1 and finishes; B spins until it reads it. */
+  const p = program('visible', (m) => {
+    const x = m.shared('x', 0);
+    m.thread('A', (t) => t.store(x, 1));
+    const b = m.thread('B', (t) => {
+      const r = t.reg('r', 0);
+      t.loop(() => {
+        t.load(r, x);
+        t.if(r.eq(1), () => t.break());
+      });
+    });
+    m.eventually('E', m.done(b));
+  });
+
+  it('B may read the initial x while A\'s write is in memory, but not forever: its spin ends', () => {
+    expect(prop(run(p, 'armv8'), 'E').verdict).toBe('holds');
+  });
+
+  it('without that fairness, B keeps taking the older write: the loop is B reading x → 0 after A wrote 1', () => {
+    const e = prop(run(p, 'armv8', { memoryFairness: false }), 'E');
+    expect(e.verdict).toBe('violated');
+    const loop = loopOf(e.trace);
+    expect(stepsText(loop)).toEqual(['B: load x → 0 (the initial value; not the newest write: that is step 1\'s)']);
+    expect(e.trace!.steps[0].thread).toBe('A');
+    expect(e.trace!.violation).toMatch(/no fairness is assumed of the memory model's own steps/);
+  });
+
+  it('a spin reading two locations in turn catches up on each: the unit is enabled only at its read, so it is strongly fair', () => {
+    const two = program('visible2', (m) => {
+      const x = m.shared('x', 0), y = m.shared('y', 0);
+      m.thread('A', (t) => { t.store(x, 1); t.store(y, 1); });
+      const b = m.thread('B', (t) => {
+        const r = t.reg('r', 0), q = t.reg('q', 0);
+        t.loop(() => {
+          t.load(r, x);
+          t.load(q, y);
+          t.if(r.eq(1).and(q.eq(1)), () => t.break());
+        });
+      });
+      m.eventually('E', m.done(b));
+    });
+    expect(prop(run(two, 'armv8'), 'E').verdict).toBe('holds');
+    expect(prop(run(two, 'armv8', { memoryFairness: false }), 'E').verdict).toBe('violated');
+  });
+});
