@@ -76,9 +76,10 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
   const info = memoryModelInfo(opts.mm);
   const buffer = opts.buffer ?? DEFAULT_BUFFER;
   const promises = opts.promises ?? DEFAULT_PROMISES;
+  // Liveness needs the state graph, and memory models their liveness steps (prepare).
   const wanted = opts.properties && opts.properties.length > 0 ? new Set(opts.properties) : null;
-  const livenessWanted = program.properties.some((p) => isLiveness(p) && (wanted === null || wanted.has(p.id)));
-  const prepared = prepare(program, opts.mm, buffer, promises, livenessWanted);
+  const liveness = program.properties.some((p) => isLiveness(p) && (wanted === null || wanted.has(p.id)));
+  const prepared = prepare(program, opts.mm, buffer, promises, liveness);
   const mm = prepared.mm;
   let cp = prepared.cp;
   let checked: Set<number> | undefined;
@@ -92,7 +93,6 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
   }
   // Liveness needs the state graph, so every state is kept whole (exact mode) and every
   // edge with its label (StateGraph); failing assertions observe rather than end runs.
-  const liveness = cp.properties.some((p) => isLiveness(p) && (!checked || checked.has(p.index)));
   const exact = opts.exact === true || liveness;
   let graph: StateGraph | null = null;
   if (liveness) {

@@ -122,8 +122,7 @@ export class Certification {
    */
   admitsAllFrom(s: Int32Array, t: number, pc: number): boolean {
     if (this.promises.outstanding(s, t) > 0 && !this.certify(s, t, pc)) return false;
-    for (let u = 0; u < this.threads; u++) if (u !== t && !this.admits(s, u)) return false;
-    return true;
+    return this.othersAdmit(s, t);
   }
 
   private certify(s: Int32Array, t: number, pc: number): boolean {

@@ -7,7 +7,7 @@
  * One search checks all of a program's properties and records the first violation of
  * each, which by breadth-first order is a shortest one:
  *  - invariants, on every state when it is first reached — under a model with promises
- *    (ARMv8), on every state with no promise outstanding (see `judged`);
+ *    (ARMv8), on every state with no promise outstanding (see `promiseFree`);
  *  - assertions and run-time faults, on the step that fails them;
  *  - deadlocks, on a state with no enabled step (memory-model steps included) in which
  *    some thread is neither finished nor at an end label.
@@ -271,14 +271,14 @@ class BreadthFirstSearch implements SuccessorSink {
     this.next.data.set(s.subarray(0, w), off + 1);
     this.nextCount++;
     const length = this.expanding >= 0 ? this.depth + 1 : 0;
-    if (!this.judged(s)) return;
+    if (!this.promiseFree(s)) return;
     this.invariants.check(s, this.violations, (index) => {
       this.record({ property: index, at: 'state', stateId: id, move: -1, length, message: `invariant ${this.cp.properties[index].id} fails` });
     });
   }
 
   /**
-   * Whether invariants are judged in `s`. Under Promising-ARM a promised write is in memory
+   * Whether no promise is outstanding in `s` (invariants are judged only there). Under Promising-ARM a promised write is in memory
    * before its thread executes what precedes it in program order — ghost updates
    * included, which happen as the thread executes them. A state with a promise outstanding
    * is a look-ahead, not a point of the execution: an invariant relating a write to the
@@ -291,7 +291,7 @@ class BreadthFirstSearch implements SuccessorSink {
    * a memory-only invariant could see between promise and fulfilment; a property about
    * what a thread observes states it as an assertion in that thread, judged at its step.
    */
-  private judged(s: Int32Array): boolean {
+  private promiseFree(s: Int32Array): boolean {
     const p = this.mm.promises;
     if (p === null) return true;
     for (let t = 0; t < this.ends.length; t++) if (p.outstanding(s, t) > 0) return false;
@@ -321,7 +321,7 @@ class BreadthFirstSearch implements SuccessorSink {
     if (promises !== null) {
       // (counted as the bound reached: a deadlock in such a state would go unreported)
       if (!promises.room(s)) { this.mm.bufferFullHits++; return; }
-      for (let t = 0; t < this.ends.length; t++) if (promises.outstanding(s, t) > 0) return;
+      if (!this.promiseFree(s)) return;
     }
     if (isValidEnd(s, this.isEnd)) {
       if (this.opts.onFinal) {

@@ -99,7 +99,7 @@ export class PartialStoreOrder implements MemoryModel {
 
   init(_s: Int32Array): void {}
 
-  /** The fairness key of the k-th flushable buffer (thread t, cell c): t·cells + c. */
+  /** The k-th flushable buffer (thread t, cell c), as t·cells + c: also its fairness key. */
   private internalKey(s: Int32Array, k: number): number {
     for (let t = 0; t < this.threads; t++) {
       if (s[this.th(t)] === 0) continue;
@@ -239,25 +239,13 @@ export class PartialStoreOrder implements MemoryModel {
   }
 
   internalThread(s: Int32Array, k: number): number {
-    for (let t = 0; t < this.threads; t++) {
-      if (s[this.th(t)] === 0) continue;
-      for (let c = 0; c < this.cells; c++) {
-        const b = this.buf(t, c);
-        if (s[b] > 0 && s[b + 2] === 0 && k-- === 0) return t;
-      }
-    }
-    return -1;
+    return Math.floor(this.internalKey(s, k) / this.cells);
   }
 
   /** Write the oldest entry of the k-th flushable buffer to memory. */
   internal(s: Int32Array, k: number): void {
-    for (let t = 0; t < this.threads; t++) {
-      if (s[this.th(t)] === 0) continue;
-      for (let c = 0; c < this.cells; c++) {
-        const b = this.buf(t, c);
-        if (s[b] > 0 && s[b + 2] === 0 && k-- === 0) { this.flush(s, t, c); return; }
-      }
-    }
+    const key = this.internalKey(s, k);
+    this.flush(s, Math.floor(key / this.cells), key % this.cells);
   }
 
   private flush(s: Int32Array, t: number, cell: number): void {

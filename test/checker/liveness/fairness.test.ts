@@ -136,21 +136,36 @@ describe('a livelock that fairness does not excuse', () => {
   }
 });
 
-describe('the memory model\'s own steps are fair: every buffered store is eventually flushed (x86-TSO)', () => {
-  /** A stores x := 1 and finishes; B spins until it sees it. */
-  const flush = program('flush', (m) => {
-    const x = m.shared('x', 0);
-    m.thread('A', (t) => t.store(x, 1));
-    const b = m.thread('B', (t) => {
-      const r = t.reg('r', 0);
-      t.loop(() => {
-        t.load(r, x);
-        t.if(r.eq(1), () => t.break());
-      });
+/** A stores x := 1 and finishes; B spins until it sees it (a memory model must let it, fairly). */
+const flush = program('flush', (m) => {
+  const x = m.shared('x', 0);
+  m.thread('A', (t) => t.store(x, 1));
+  const b = m.thread('B', (t) => {
+    const r = t.reg('r', 0);
+    t.loop(() => {
+      t.load(r, x);
+      t.if(r.eq(1), () => t.break());
     });
-    m.eventually('E', m.done(b));
   });
+  m.eventually('E', m.done(b));
+});
 
+/** A stores x := 1 then y := 1; B spins until it sees both, reading them in turn. */
+const flushBoth = program('flush2', (m) => {
+  const x = m.shared('x', 0), y = m.shared('y', 0);
+  m.thread('A', (t) => { t.store(x, 1); t.store(y, 1); });
+  const b = m.thread('B', (t) => {
+    const r = t.reg('r', 0), s = t.reg('s', 0);
+    t.loop(() => {
+      t.load(r, x);
+      t.load(s, y);
+      t.if(r.eq(1).and(s.eq(1)), () => t.break());
+    });
+  });
+  m.eventually('E', m.done(b));
+});
+
+describe('the memory model\'s own steps are fair: every buffered store is eventually flushed (x86-TSO)', () => {
   it('under TSO the store leaves A\'s buffer, so B\'s spin ends', () => {
     expect(prop(run(flush, 'tso'), 'E').verdict).toBe('holds');
   });
@@ -168,21 +183,8 @@ describe('the memory model\'s own steps are fair: every buffered store is eventu
   it('a flush is the step a fair loop waits for: a buffered store that a spinning reader needs is in the loop\'s fairness', () => {
     // B spins until it sees x == 1 and y == 1; A's second store can sit in the buffer while
     // the first is already visible. With fairness, both get out.
-    const p = program('flush2', (m) => {
-      const x = m.shared('x', 0), y = m.shared('y', 0);
-      m.thread('A', (t) => { t.store(x, 1); t.store(y, 1); });
-      const b = m.thread('B', (t) => {
-        const r = t.reg('r', 0), s = t.reg('s', 0);
-        t.loop(() => {
-          t.load(r, x);
-          t.load(s, y);
-          t.if(r.eq(1).and(s.eq(1)), () => t.break());
-        });
-      });
-      m.eventually('E', m.done(b));
-    });
-    expect(prop(run(p, 'tso'), 'E').verdict).toBe('holds');
-    const e = prop(run(p, 'tso', { memoryFairness: false }), 'E');
+    expect(prop(run(flushBoth, 'tso'), 'E').verdict).toBe('holds');
+    const e = prop(run(flushBoth, 'tso', { memoryFairness: false }), 'E');
     expect(e.verdict).toBe('violated');
     expect(new Set(loopOf(e.trace).map((s) => s.thread))).toEqual(new Set(['B']));
   });
@@ -220,26 +222,12 @@ describe('PSO: every buffered store is eventually flushed, per location', () => 
 });
 
 describe('ARMv8: every write eventually becomes visible to every thread', () => {
-  /** A stores x := 1 and finishes; B spins until it reads it. */
-  const p = program('visible', (m) => {
-    const x = m.shared('x', 0);
-    m.thread('A', (t) => t.store(x, 1));
-    const b = m.thread('B', (t) => {
-      const r = t.reg('r', 0);
-      t.loop(() => {
-        t.load(r, x);
-        t.if(r.eq(1), () => t.break());
-      });
-    });
-    m.eventually('E', m.done(b));
-  });
-
   it('B may read the initial x while A\'s write is in memory, but not forever: its spin ends', () => {
-    expect(prop(run(p, 'armv8'), 'E').verdict).toBe('holds');
+    expect(prop(run(flush, 'armv8'), 'E').verdict).toBe('holds');
   });
 
   it('without that fairness, B keeps taking the older write: the loop is B reading x → 0 after A wrote 1', () => {
-    const e = prop(run(p, 'armv8', { memoryFairness: false }), 'E');
+    const e = prop(run(flush, 'armv8', { memoryFairness: false }), 'E');
     expect(e.verdict).toBe('violated');
     const loop = loopOf(e.trace);
     expect(stepsText(loop)).toEqual(['B: load x → 0 (the initial value; not the newest write: that is step 1\'s)']);
@@ -248,20 +236,7 @@ describe('ARMv8: every write eventually becomes visible to every thread', () => 
   });
 
   it('a spin reading two locations in turn catches up on each: the unit is enabled only at its read, so it is strongly fair', () => {
-    const two = program('visible2', (m) => {
-      const x = m.shared('x', 0), y = m.shared('y', 0);
-      m.thread('A', (t) => { t.store(x, 1); t.store(y, 1); });
-      const b = m.thread('B', (t) => {
-        const r = t.reg('r', 0), q = t.reg('q', 0);
-        t.loop(() => {
-          t.load(r, x);
-          t.load(q, y);
-          t.if(r.eq(1).and(q.eq(1)), () => t.break());
-        });
-      });
-      m.eventually('E', m.done(b));
-    });
-    expect(prop(run(two, 'armv8'), 'E').verdict).toBe('holds');
-    expect(prop(run(two, 'armv8', { memoryFairness: false }), 'E').verdict).toBe('violated');
+    expect(prop(run(flushBoth, 'armv8'), 'E').verdict).toBe('holds');
+    expect(prop(run(flushBoth, 'armv8', { memoryFairness: false }), 'E').verdict).toBe('violated');
   });
 });
