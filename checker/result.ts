@@ -80,6 +80,13 @@ export interface MemoryEvent {
   readonly rmw?: number;
   /** present when the event depends on earlier reads of its thread */
   readonly deps?: EventDependencies;
+  /**
+   * ARMv8: a write its thread promised and had not yet executed when the trace ends. Its
+   * `step` is then the promise's step; in program order it follows every executed event of
+   * its thread. (A fulfilled promise carries the step that executed it, and `visibleAt`
+   * the earlier step of the promise, so ids, which follow creation, are not program order.)
+   */
+  readonly unexecuted?: true;
 }
 
 export interface TraceStep {

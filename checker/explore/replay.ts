@@ -331,7 +331,7 @@ class EventBuilder {
           push({
             id, step: index, thread: th.name, kind: 'W', location: this.p.cellName(r.cell), value: r.value,
             valueText: this.p.cellValue(r.cell, r.value), instruction: '(promised, not yet executed)',
-            visibleAt: index, co: this.coCount[r.cell]++,
+            visibleAt: index, co: this.coCount[r.cell]++, unexecuted: true,
           });
           this.lastVisible[r.cell] = id;
           this.messages.push(id);
@@ -345,8 +345,9 @@ class EventBuilder {
           const promisedAt = this.out[id].step;
           // the write's dependencies are those of the instruction that executes it
           const deps = current ? this.deps(r.t, current, true, rmwRead === null) : undefined;
+          const { unexecuted: _promised, ...promised } = this.out[id];
           this.out[id] = {
-            ...this.out[id], step: index, instruction: instrText,
+            ...promised, step: index, instruction: instrText,
             ...(rmwId !== undefined ? { rmw: rmwId } : {}),
             ...(deps ? { deps } : {}),
           };

@@ -118,10 +118,19 @@ export function buildEventRelations(trace: Trace): EventGraph {
     });
   }
 
-  // events, per thread in program order (ids grow as a thread runs)
+  // events, per thread in program order: the order the thread executed them. Ids follow
+  // creation, which is not program order under ARMv8: a promised write is created at its
+  // promise and executed later (or, unexecuted at the trace's end, after everything else).
   const threads: string[] = [];
   const perThread = new Map<string, MemoryEvent[]>();
-  for (const e of [...trace.events].sort((a, b) => a.id - b.id)) {
+  // Within a step (an RMW, an atomic block) the step lists its events in execution order.
+  const stepOf = new Map(trace.steps.map((s) => [s.index, s]));
+  const executed = (e: MemoryEvent): number => (e.unexecuted ? Number.POSITIVE_INFINITY : e.step);
+  const within = (e: MemoryEvent): number => {
+    const at = stepOf.get(e.step)?.events.indexOf(e.id) ?? -1;
+    return at >= 0 ? at : e.id;
+  };
+  for (const e of [...trace.events].sort((a, b) => executed(a) - executed(b) || within(a) - within(b) || a.id - b.id)) {
     if (!perThread.has(e.thread)) { perThread.set(e.thread, []); threads.push(e.thread); }
     perThread.get(e.thread)!.push(e);
   }

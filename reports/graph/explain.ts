@@ -96,6 +96,15 @@ function relaxedStretches(g: EventGraph, cycle: readonly string[]): { edges: str
     const last = g.getNodeAttributes(g.target(stretch[stretch.length - 1]));
     if (effectTime(first) > effectTime(last)) {
       edges.push(...stretch);
+      if (last.kind === 'W' && last.visibleAt !== undefined && last.visibleAt < last.step) {
+        // ARMv8: the later write was promised, visible before its thread executed it
+        sentences.push(`${last.thread} promised its store ${last.location} := ${last.valueText} at step ${last.visibleAt} and executed it only at step ${last.step}; `
+          + `it was visible before ${describeEvent(first)} `
+          + `${first.kind === 'W' ? `became visible${first.visibleAt === undefined ? '' : ` at step ${first.visibleAt}`}` : 'took effect'}, which comes earlier in its program order: `
+          + `the memory model let the W be promised ahead of the ${first.kind} (${first.kind}→W reordering).`);
+        stretch = [];
+        return;
+      }
       const still = first.kind === 'W'
         ? first.visibleAt === undefined ? 'never became visible during the trace' : `became visible only at step ${first.visibleAt}`
         : `took effect at step ${first.step}`;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../checker/result.ts';
 import { buildEventGraph, edgeKey, eventNode, initNode, traceGraphs, type EventGraph } from '../../reports/graph.ts';
-import { bareWitness, ioreqTrace, lostUpdateTrace, sbTrace } from './fixtures.ts';
+import { bareWitness, ioreqTrace, lbTrace, lostUpdateTrace, sbTrace } from './fixtures.ts';
 
 function countBy<T extends string>(items: readonly T[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -42,6 +42,31 @@ describe('event graph of SB under TSO', () => {
     expect(g.filterEdges((_e, a) => a.relaxed).length).toBe(2);
     expect(g.filterNodes((_n, a) => a.violating).sort()).toEqual([read('x'), read('y')].sort());
     expect(x.sentences.join(' ')).toMatch(/W→R reordering/);
+  });
+});
+
+describe('event graph of LB under ARMv8 (a promise)', () => {
+  const t = lbTrace();
+  const { graph: g, explanation: x } = buildEventGraph(t);
+  const node = (kind: 'R' | 'W', thread: string) => g.findNode((_n, a) => a.kind === kind && a.thread === thread)!;
+
+  it('the promised store was created before its thread\'s load, yet follows it in program order', () => {
+    const promised = t.events.filter((e) => e.kind === 'W' && e.visibleAt !== undefined && e.visibleAt !== null && e.visibleAt < e.step);
+    expect(promised.length).toBeGreaterThan(0);
+    for (const w of promised) {
+      const load = t.events.find((e) => e.kind === 'R' && e.thread === w.thread)!;
+      expect(w.id).toBeLessThan(load.id);
+      expect(g.hasEdge(edgeKey('po', eventNode(load.id), eventNode(w.id)))).toBe(true);
+      expect(g.getNodeAttribute(eventNode(w.id), 'poIndex')).toBe(1);
+      expect(w.unexecuted).toBeUndefined();
+    }
+  });
+
+  it('marks the cycle po;rf;po;rf and names the promise as the reordering (R→W)', () => {
+    expect(x.kind).toBe('cycle');
+    expect(x.cycle.map((e) => g.getEdgeAttribute(e, 'kind')).sort()).toEqual(['po', 'po', 'rf', 'rf']);
+    expect(g.hasEdge(edgeKey('rf', node('W', 'P0'), node('R', 'P1')))).toBe(true);
+    expect(x.sentences.join(' ')).toMatch(/promised its store [xy] := 1 at step \d+ and executed it only at step \d+.*\(R→W reordering\)/);
   });
 });
 

@@ -22,6 +22,22 @@ export function sbTrace(): Trace {
 }
 
 /**
+ * LB (a=x; y=1 ∥ b=y; x=1) under ARMv8: both loads read 1. Only a promise gives it: one
+ * thread's store is visible before the thread has executed its load, so the write's event
+ * is created (at the promise) before the load that precedes it in program order.
+ */
+export function lbTrace(): Trace {
+  const p = program('LB', (m) => {
+    const x = m.shared('x'), y = m.shared('y');
+    let a!: Reg, b!: Reg;
+    const p0 = m.thread('P0', (t) => { a = t.reg('a', 0); t.load(a, x); t.store(y, 1); });
+    const p1 = m.thread('P1', (t) => { b = t.reg('b', 0); t.load(b, y); t.store(x, 1); });
+    m.invariant('LB', m.done(p0).and(m.done(p1)).and(m.regOf(a).eq(1)).and(m.regOf(b).eq(1)).not());
+  });
+  return prop(run(p, 'armv8'), 'LB').trace!;
+}
+
+/**
  * A lost update under SC (r=x; x=r+1 in two threads, then x must be 2), with a control
  * dependency: each thread publishes `done` only if the value it read was below 2.
  */
