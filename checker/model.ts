@@ -65,6 +65,20 @@ export interface VerifySettings {
   readonly params?: Readonly<Record<string, string | number>>;
   readonly promises?: number;
   readonly buffer?: number;
+  /**
+   * The properties this run decides (built-in ones by their ids, `deadlock` and
+   * `runtime-error`). When `verifyWith` gives several runs for one cell, each property is
+   * decided by the run that names it, and the rest by the one run that names none (or, if
+   * every run names its properties, by a run with the defaults). A run that checks only
+   * properties expected violated stops once it has found them all.
+   */
+  readonly properties?: readonly string[];
+  /**
+   * The checker cannot decide these properties at any instance that runs in routine time
+   * (the reason says what was measured): verify reports them `unchecked` with the reason,
+   * rather than run out of memory or report a bound as `incomplete`.
+   */
+  readonly undecided?: true;
   readonly reason: string;
 }
 
@@ -82,7 +96,7 @@ export interface ModelDefinition {
   readonly memoryModels?: readonly MemoryModelName[];
   readonly expected?: Expectations;
   /** per variant and memory model, settings that `xenmc verify` uses instead of the defaults */
-  readonly verifyWith?: (variant: string, mm: MemoryModelName) => VerifySettings | undefined;
+  readonly verifyWith?: (variant: string, mm: MemoryModelName) => VerifySettings | readonly VerifySettings[] | undefined;
   build(m: ModelBuilder, ctx: BuildContext): void;
 }
 

@@ -134,7 +134,9 @@ export function renderVerifyRun(run: VerifyRun): string {
     const exp = row.comparison === 'differ' ? `(expected ${row.expected})` : '';
     return `${row.property}:${v}${MARK[row.comparison]}${exp}`;
   });
-  const line = `${run.model.name.padEnd(16)} ${run.variant.padEnd(7)} ${run.mm.padEnd(6)} ${cells.join('  ').padEnd(60)} ${num(run.result.states).padStart(10)} ${secs(run.result.seconds).padStart(6)} s`;
+  const head = `${run.model.name.padEnd(16)} ${run.variant.padEnd(7)} ${run.mm.padEnd(6)} ${cells.join('  ').padEnd(60)}`;
+  if (run.undecided) return `${head} not searched\n${''.padEnd(32)}undecided: ${run.settings ?? ''}`;
+  const line = `${head} ${num(run.result.states).padStart(10)} ${secs(run.result.seconds).padStart(6)} s`;
   if (run.settings === undefined) return line;
   const p = run.result.params;
   const params = Object.keys(p).map((k) => `${k}=${p[k]}`).join(' ');
@@ -165,6 +167,10 @@ export function renderVerifySummary(runs: readonly VerifyRun[], notImplemented: 
   ];
   if (notImplemented.length > 0) lines.push(`not run: memory models ${notImplemented.join(', ')} (declared by the models, not implemented yet)`);
   for (const r of rows.filter((x) => x.comparison === 'differ')) lines.push(`  DIFFERS ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, got ${r.verdict}`);
+  for (const run of runs.filter((x) => x.undecided)) {
+    const stated = run.rows.filter((r) => r.expected !== 'unstated').map((r) => `${r.property} (expected ${r.expected})`);
+    lines.push(`  UNDECIDED ${run.model.name} ${run.variant} ${run.mm}${stated.length > 0 ? ` ${stated.join(', ')}` : ''}: ${run.settings ?? ''}`);
+  }
   for (const run of runs) {
     for (const r of run.rows.filter((x) => x.comparison === 'incomplete' && x.verdict === 'holds')) {
       const b = run.result.bounds;

@@ -117,6 +117,17 @@ function relaxedStretches(g: EventGraph, cycle: readonly string[]): { edges: str
     const a = g.getEdgeAttributes(e);
     if (PROGRAM_ORDER.has(a.kind)) { stretch.push(e); continue; }
     close();
+    if (a.kind === 'fr' && a.external) {
+      // ARMv8: a read may return a write older than one already visible (its thread's view
+      // had not reached the newer one); under TSO and PSO a read sees the newest visible write
+      const r = g.getNodeAttributes(g.source(e));
+      const w = g.getNodeAttributes(g.target(e));
+      if (r.kind === 'R' && w.visibleAt !== undefined && w.visibleAt < r.step) {
+        edges.push(e);
+        sentences.push(`${describeEvent(r)} took a stale value: ${w.thread}'s store ${w.location} := ${w.valueText} had been visible since step ${w.visibleAt}, `
+          + `but ${r.thread} had not yet observed it (nothing ordered the read after it: the read was satisfied early, R→R reordering).`);
+      }
+    }
     if (a.kind === 'rf' && !a.external) {
       const w = g.getNodeAttributes(g.source(e));
       const r = g.getNodeAttributes(g.target(e));
@@ -204,6 +215,7 @@ function cyclic(g: EventGraph): Set<string> {
 export function explain(g: EventGraph, trace: Trace): Explanation {
   const reads = (trace.violatingReads ?? []).map(eventNode).filter((n) => g.hasNode(n));
   const onCycles = cyclic(g);
+  const outstanding = trace.events.filter((e) => e.kind === 'W' && e.unexecuted);
   let cycle = shortest(reads.filter((r) => onCycles.has(r)).map((r) => shortestCycleThrough(g, r)));
   const throughReads = cycle !== null;
   if (!cycle && onCycles.size > 0) cycle = shortest([...onCycles].map((n) => shortestCycleThrough(g, n)));
@@ -219,6 +231,13 @@ export function explain(g: EventGraph, trace: Trace): Explanation {
     const r = relaxedStretches(g, cycle);
     relaxed = r.edges;
     sentences.push(...r.sentences);
+  } else if (outstanding.length > 0) {
+    // The cycle would run through instructions the promising thread has not executed yet,
+    // which have no events: the promise is the reordering.
+    for (const w of outstanding) {
+      sentences.push(`${w.thread} promised its store ${w.location} := ${w.valueText} at step ${w.visibleAt ?? w.step} and had not executed it when the violation occurred: `
+        + `other threads saw it before ${w.thread} ran the instructions that come first in its program order (the memory model let the W be promised ahead of them).`);
+    }
   } else if (reads.length > 0) {
     sentences.push('Sequentially consistent (po ∪ rf ∪ co ∪ fr has no cycle): the violation needs no reordering, only this interleaving.');
   }

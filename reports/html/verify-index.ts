@@ -27,9 +27,10 @@ export function verifyIndexHtml(runs: readonly VerifyRun[], reports: ReadonlyMap
   const body = lines.map((first) => {
     const title = first.model.variants.find((v) => v.id === first.variant)?.title ?? '';
     const cells = mms.map((mm) => {
-      const run = runs.find((r) => r.model.name === first.model.name && r.variant === first.variant && r.mm === mm);
-      if (!run) return '<td class="cell">—</td>';
-      return `<td class="cell">${run.rows.map((row) => cell(row, reports.get(cellKey(row)))).join(' ')}</td>`;
+      // a cell may be decided by several runs, each deciding some of its properties (Model.verifyWith)
+      const mine = runs.filter((r) => r.model.name === first.model.name && r.variant === first.variant && r.mm === mm);
+      if (mine.length === 0) return '<td class="cell">—</td>';
+      return `<td class="cell">${mine.flatMap((r) => r.rows).map((row) => cell(row, reports.get(cellKey(row)))).join(' ')}</td>`;
     });
     return `<tr><th>${esc(first.model.name)}</th><th>${esc(first.variant)}</th><td>${esc(title)}</td>${cells.join('')}</tr>`;
   });
