@@ -7,7 +7,7 @@
  * Built-in models use exactly this API, plus the Xen primitives exported below.
  */
 export { defineModel } from './model.ts';
-export type { BuildContext, ExpectedVerdict, Model, ModelDefinition, ParamSpec, PropertySpec, VariantSpec } from './model.ts';
+export type { BuildContext, ExpectedVerdict, Model, ModelDefinition, ParamSpec, PropertySpec, VariantSpec, VerifySettings } from './model.ts';
 export { expectationTable } from './expectations.ts';
 export type { ExpectationCell, ExpectationTable } from './expectations.ts';
 export { ModelBuilder, ThreadBuilder, Loc, LocArray, LocRef, GhostArray, GhostRef, Reg } from './builder.ts';
