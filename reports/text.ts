@@ -181,7 +181,7 @@ export function renderVerifySummary(runs: readonly VerifyRun[], notImplemented: 
       lines.push(`  BOUNDED ${r.model} ${r.variant} ${r.mm} ${r.property}: expected ${r.expected}, holds within the bounds only: ${why}`);
     }
   }
-  lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? unchecked (a liveness property the variant does not define), … cut short by a bound');
+  lines.push('legend: H holds, V violated, I incomplete, U unchecked; ✗ differs from the expected verdict, · no expectation (unstated), ? unchecked (a liveness property the variant does not define, or a cell listed UNDECIDED), … cut short by a bound');
   return lines.join('\n');
 }
 
