@@ -56,39 +56,24 @@
  * one more (a `st` fence after the last store), and 0 when nothing is buffered; unused
  * entries are zero. Equal situations therefore encode equally.
  */
-import { ExclusiveMonitor } from './exclusive-monitor.ts';
-import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import type { MemoryFairness, MemoryModel, StateLayout, StateNames } from './model.ts';
 import { FENCE_FULL, FENCE_ST, ORDER_ACQ_REL, ORDER_RELEASE } from './model.ts';
+import { StoreBuffers } from './store-buffers.ts';
 
-export class PartialStoreOrder implements MemoryModel {
+export class PartialStoreOrder extends StoreBuffers implements MemoryModel {
   readonly name = 'pso' as const;
-  readonly size: number;
-  readonly internalStep = 'store buffer';
-  readonly dependencies = null;
-  readonly promises = null;
-  tracer: MemoryTracer | null = null;
-  bufferFullHits = 0;
-  private readonly mem: number;
-  private readonly base: number;
-  private readonly threads: number;
   private readonly cells: number;
   /** ints per (thread, cell) buffer */
   private readonly fifo: number;
   /** ints per thread */
   private readonly stride: number;
-  private readonly monitor: ExclusiveMonitor | null;
   readonly fairness: MemoryFairness;
 
   constructor(layout: StateLayout, readonly capacity: number, exclusives = false) {
-    this.mem = layout.memBase;
-    this.base = layout.mmBase;
-    this.threads = layout.threads;
+    super(layout, layout.threads * (2 + layout.cells * (1 + 2 * capacity)), exclusives);
     this.cells = layout.cells;
     this.fifo = 1 + 2 * capacity;
     this.stride = 2 + this.cells * this.fifo;
-    const buffers = this.threads * this.stride;
-    this.monitor = exclusives ? new ExclusiveMonitor(this.base + buffers, this.threads) : null;
-    this.size = buffers + (exclusives ? ExclusiveMonitor.size(this.threads) : 0);
     this.fairness = {
       kind: 'weak',
       keys: this.threads * this.cells,
@@ -96,8 +81,6 @@ export class PartialStoreOrder implements MemoryModel {
       keyName: (j, names) => `the store buffer of ${names.thread(Math.floor(j / this.cells))} for ${names.cell(j % this.cells)}`,
     };
   }
-
-  init(_s: Int32Array): void {}
 
   /** The k-th flushable buffer (thread t, cell c), as t·cells + c: also its fairness key. */
   private internalKey(s: Int32Array, k: number): number {
@@ -115,8 +98,6 @@ export class PartialStoreOrder implements MemoryModel {
   private th(t: number): number { return this.base + t * this.stride; }
   /** offset of the buffer of thread t for cell c */
   private buf(t: number, cell: number): number { return this.base + t * this.stride + 2 + cell * this.fifo; }
-
-  loadCount(): number { return 1; }
 
   load(s: Int32Array, t: number, cell: number): number {
     const b = this.buf(t, cell);
@@ -156,20 +137,6 @@ export class PartialStoreOrder implements MemoryModel {
     return s[this.buf(t, cell)] === 0 && s[h + 1] === 0 ? 1 : 0;
   }
 
-  rmwRead(s: Int32Array, t: number, cell: number): number {
-    const v = s[this.mem + cell];
-    if (this.tracer) this.tracer.read(t, cell, v, 'memory');
-    return v;
-  }
-
-  rmwWriteCount(): number { return 1; }
-
-  rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void {
-    s[this.mem + cell] = value;
-    if (this.monitor !== null) this.monitor.reached(s, t, cell);
-    if (this.tracer) this.tracer.write(t, cell, value, true);
-  }
-
   loadExclusive(s: Int32Array, t: number, cell: number): number {
     const v = this.load(s, t, cell);
     // its own buffered stores to the cell reach memory first; they do not break the reservation
@@ -180,12 +147,6 @@ export class PartialStoreOrder implements MemoryModel {
   /** Outcome 0: the store-exclusive fails; outcome 1 (as an RMW could, reservation holding): it stores to memory. */
   storeExclusiveCount(s: Int32Array, t: number, cell: number, order: number): number {
     return this.rmwCount(s, t, cell, order) === 1 && this.monitor!.holds(s, t, cell) ? 2 : 1;
-  }
-
-  storeExclusive(s: Int32Array, t: number, cell: number, value: number, _order: number, k: number): number {
-    if (k === 1) this.rmwWrite(s, t, cell, 0, value);
-    this.monitor!.close(s, t);
-    return k === 1 ? 0 : 1;
   }
 
   fenceCount(s: Int32Array, t: number, kind: number): number {
@@ -212,17 +173,6 @@ export class PartialStoreOrder implements MemoryModel {
 
   atomicEnabled(s: Int32Array, t: number): boolean {
     return s[this.th(t)] === 0;
-  }
-
-  atomicBegin(): void {}
-  atomicEnd(): void {}
-
-  atomicLoad(s: Int32Array, t: number, cell: number): number {
-    return this.rmwRead(s, t, cell);
-  }
-
-  atomicStore(s: Int32Array, t: number, cell: number, value: number): void {
-    this.rmwWrite(s, t, cell, 0, value);
   }
 
   /** Flushable buffers: non-empty, with their oldest entry in the oldest epoch (0). */

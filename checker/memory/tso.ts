@@ -34,34 +34,19 @@
  * until taken, weak and strong fairness coincide here, and FIFO order then brings every
  * entry out after finitely many flushes.
  */
-import { ExclusiveMonitor } from './exclusive-monitor.ts';
-import type { MemoryFairness, MemoryModel, MemoryTracer, StateLayout, StateNames } from './model.ts';
+import type { MemoryFairness, MemoryModel, StateLayout, StateNames } from './model.ts';
 import { FENCE_FULL } from './model.ts';
+import { StoreBuffers } from './store-buffers.ts';
 
-export class TotalStoreOrder implements MemoryModel {
+export class TotalStoreOrder extends StoreBuffers implements MemoryModel {
   readonly name = 'tso' as const;
-  readonly size: number;
-  readonly internalStep = 'store buffer';
-  readonly dependencies = null;
-  readonly promises = null;
-  tracer: MemoryTracer | null = null;
-  bufferFullHits = 0;
-  private readonly mem: number;
-  private readonly base: number;
+  /** ints per thread: [n, cell0, value0, ...] */
   private readonly stride: number;
-  private readonly threads: number;
-  private readonly monitor: ExclusiveMonitor | null;
-
   readonly fairness: MemoryFairness;
 
   constructor(layout: StateLayout, readonly capacity: number, exclusives = false) {
-    this.mem = layout.memBase;
-    this.base = layout.mmBase;
-    this.threads = layout.threads;
+    super(layout, layout.threads * (1 + 2 * capacity), exclusives);
     this.stride = 1 + 2 * capacity;
-    const buffers = this.threads * this.stride;
-    this.monitor = exclusives ? new ExclusiveMonitor(this.base + buffers, this.threads) : null;
-    this.size = buffers + (exclusives ? ExclusiveMonitor.size(this.threads) : 0);
     this.fairness = {
       kind: 'weak',
       keys: this.threads,
@@ -69,10 +54,6 @@ export class TotalStoreOrder implements MemoryModel {
       keyName: (j, names) => `the store buffer of ${names.thread(j)}`,
     };
   }
-
-  init(_s: Int32Array): void {}
-
-  loadCount(): number { return 1; }
 
   load(s: Int32Array, t: number, cell: number): number {
     const b = this.base + t * this.stride;
@@ -107,20 +88,6 @@ export class TotalStoreOrder implements MemoryModel {
     return s[this.base + t * this.stride] === 0 ? 1 : 0;
   }
 
-  rmwRead(s: Int32Array, t: number, cell: number): number {
-    const v = s[this.mem + cell];
-    if (this.tracer) this.tracer.read(t, cell, v, 'memory');
-    return v;
-  }
-
-  rmwWriteCount(): number { return 1; }
-
-  rmwWrite(s: Int32Array, t: number, cell: number, _order: number, value: number): void {
-    s[this.mem + cell] = value;
-    if (this.monitor !== null) this.monitor.reached(s, t, cell);
-    if (this.tracer) this.tracer.write(t, cell, value, true);
-  }
-
   fenceCount(s: Int32Array, t: number, kind: number): number {
     if (kind !== FENCE_FULL) return 1;
     return s[this.base + t * this.stride] === 0 ? 1 : 0;
@@ -142,25 +109,8 @@ export class TotalStoreOrder implements MemoryModel {
     return s[this.base + t * this.stride] === 0 && this.monitor!.holds(s, t, cell) ? 2 : 1;
   }
 
-  storeExclusive(s: Int32Array, t: number, cell: number, value: number, _order: number, k: number): number {
-    if (k === 1) this.rmwWrite(s, t, cell, 0, value);
-    this.monitor!.close(s, t);
-    return k === 1 ? 0 : 1;
-  }
-
   atomicEnabled(s: Int32Array, t: number): boolean {
     return s[this.base + t * this.stride] === 0;
-  }
-
-  atomicBegin(): void {}
-  atomicEnd(): void {}
-
-  atomicLoad(s: Int32Array, t: number, cell: number): number {
-    return this.rmwRead(s, t, cell);
-  }
-
-  atomicStore(s: Int32Array, t: number, cell: number, value: number): void {
-    this.rmwWrite(s, t, cell, 0, value);
   }
 
   internalCount(s: Int32Array): number {
