@@ -13,7 +13,7 @@ import { replay } from './explore/replay.ts';
 import { search, type Progress, type SearchOutcome } from './explore/search.ts';
 import { stepLabelCount } from './explore/successors.ts';
 import { collisionProbability } from './explore/fingerprint.ts';
-import { overallVerdict, type PropertyResult, type Result } from './result.ts';
+import { overallVerdict, type PropertyResult, type Result, type SearchOrder } from './result.ts';
 
 export const DEFAULT_BUFFER = 8;
 /**
@@ -45,6 +45,10 @@ export interface CheckOptions {
    * store is eventually flushed). false asks what happens without it.
    */
   readonly memoryFairness?: boolean;
+  /** the search order (default breadth-first); liveness properties need breadth-first */
+  readonly order?: SearchOrder;
+  /** depth-first only: shuffle each state's successors from this seed */
+  readonly seed?: number;
 }
 
 export interface Prepared {
@@ -78,7 +82,17 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
   const promises = opts.promises ?? DEFAULT_PROMISES;
   // Liveness needs the state graph, and memory models their liveness steps (prepare).
   const wanted = opts.properties && opts.properties.length > 0 ? new Set(opts.properties) : null;
-  const liveness = program.properties.some((p) => isLiveness(p) && (wanted === null || wanted.has(p.id)));
+  const order: SearchOrder = opts.order ?? 'breadth-first';
+  if (opts.seed !== undefined && order !== 'depth-first') throw usageError('--seed shuffles the depth-first order: give --search dfs with it');
+  if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) throw usageError(`--seed must be an integer, got ${opts.seed}`);
+  // Liveness needs the whole state graph in breadth-first order; a depth-first run leaves
+  // liveness properties unchecked, and refuses them when they are asked for by name.
+  const depthFirst = order === 'depth-first';
+  if (depthFirst && wanted !== null) {
+    const named = program.properties.find((p) => isLiveness(p) && wanted.has(p.id));
+    if (named) throw usageError(`property '${named.id}' is a liveness property, which needs the whole state graph: check it with the default breadth-first search, not --search dfs`);
+  }
+  const liveness = !depthFirst && program.properties.some((p) => isLiveness(p) && (wanted === null || wanted.has(p.id)));
   const prepared = prepare(program, opts.mm, buffer, promises, liveness);
   const mm = prepared.mm;
   let cp = prepared.cp;
@@ -108,6 +122,8 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.progressIntervalMs !== undefined ? { progressIntervalMs: opts.progressIntervalMs } : {}),
     ...(opts.onFinal ? { onFinal: opts.onFinal } : {}),
+    order,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
   });
   const complete = outcome.stopReason === 'exhausted' || outcome.stopReason === 'all-violated';
   let live: LivenessChecker | null = null;
@@ -120,6 +136,10 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
     const base = { id: p.id, kind: p.kind === 'builtin-deadlock' ? 'deadlock' : p.kind, description: p.description };
     if (p.kind === 'unchecked') {
       properties.push({ ...base, verdict: 'unchecked', ...(p.reason ? { reason: p.reason } : {}) });
+      continue;
+    }
+    if (depthFirst && p.liveness) {
+      properties.push({ ...base, verdict: 'unchecked', reason: 'a liveness property: the depth-first search does not keep the state graph it needs (check it breadth-first, the default)' });
       continue;
     }
     const v = outcome.violations[p.index];
@@ -154,6 +174,8 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       promises: mm.promises !== null ? promises : null,
       promisesReached: mm.promises !== null && mm.promises.boundHits > 0,
       mode: exact ? 'exact' : 'fingerprint',
+      order,
+      seed: opts.seed ?? null,
       collisionProbability: exact ? null : collisionProbability(outcome.states, outcome.transitions),
     },
   };

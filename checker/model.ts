@@ -15,6 +15,7 @@ import { ModelBuilder } from './builder.ts';
 import { InputError, modelError, usageError } from './errors.ts';
 import type { Program } from './ir.ts';
 import type { MemoryModelName } from './memory/model.ts';
+import type { SearchOrder } from './result.ts';
 import { callerPosition } from './source.ts';
 
 export type ExpectedVerdict = 'holds' | 'violated' | 'unstated';
@@ -73,6 +74,13 @@ export interface VerifySettings {
    * properties expected violated stops once it has found them all.
    */
   readonly properties?: readonly string[];
+  /**
+   * Search depth-first (`xenmc check --search dfs`), shuffled from `seed` when one is given:
+   * for a violation deep in a space too large to search breadth-first to that depth. The
+   * counterexample is then the path the search took, not necessarily a shortest one.
+   */
+  readonly order?: SearchOrder;
+  readonly seed?: number;
   /**
    * The checker cannot decide these properties at any instance that runs in routine time
    * (the reason says what was measured): verify reports them `unchecked` with the reason,

@@ -131,6 +131,12 @@ export interface Trace {
    * `"loop": loop`, since ITF's last state is followed by the state at `loop`.
    */
   readonly loop?: number;
+  /**
+   * Set when a depth-first search found the violation: the trace is the path that search
+   * took, not necessarily a shortest one. Absent: breadth-first, and the trace is a
+   * shortest counterexample.
+   */
+  readonly order?: 'depth-first';
 }
 
 export interface PropertyResult {
@@ -144,6 +150,9 @@ export interface PropertyResult {
 }
 
 export type StopReason = 'exhausted' | 'all-violated' | 'max-states' | 'timeout';
+
+/** breadth-first (the default): every counterexample a shortest one; depth-first: SPIN's order */
+export type SearchOrder = 'breadth-first' | 'depth-first';
 
 export interface Bounds {
   readonly maxStates: number | null;
@@ -161,6 +170,9 @@ export interface Bounds {
   /** whether, at that bound, a thread could have promised one more write: verdicts hold only for that many promises */
   readonly promisesReached: boolean;
   readonly mode: 'fingerprint' | 'exact';
+  /** the search order (breadth-first: shortest counterexamples), and the seed of a shuffled depth-first order */
+  readonly order: SearchOrder;
+  readonly seed: number | null;
   /** TLC's optimistic estimate that fingerprinting missed a state (null in exact mode) */
   readonly collisionProbability: number | null;
 }

@@ -105,6 +105,8 @@ export function verifyModels(models: readonly Model[], opts: VerifyOptions = {})
             ...(settings?.properties ? { properties: settings.properties } : {}),
             ...(settings?.promises !== undefined ? { promises: Math.max(settings.promises, opts.promises ?? 0) } : {}),
             ...(settings?.buffer !== undefined ? { buffer: Math.max(settings.buffer, opts.buffer ?? 0) } : {}),
+            ...(settings?.order !== undefined ? { order: settings.order } : {}),
+            ...(settings?.seed !== undefined ? { seed: settings.seed } : {}),
             // an undecided cell is not searched: its properties are only listed
             ...(settings?.undecided ? { maxStates: 1 } : {}),
           });

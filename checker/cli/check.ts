@@ -9,7 +9,7 @@ import { checkJson } from '../../reports/json.ts';
 import { renderCheck } from '../../reports/text.ts';
 import * as path from 'node:path';
 import {
-  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, nonNegativeInt, parseParams, positiveInt, positiveNumber, progressPrinter,
+  collect, EXIT_INCOMPLETE, EXIT_OK, EXIT_VIOLATED, memoryModelName, nonNegativeInt, parseParams, positiveInt, positiveNumber, progressPrinter, searchOrder,
   type CommandContext,
 } from './common.ts';
 
@@ -26,6 +26,8 @@ export function registerCheck(program: Command, { io, setExit }: CommandContext)
     .option('--promises <n>', `armv8: promises outstanding at once, over all threads (default ${DEFAULT_PROMISES}; 0 leaves out load buffering)`, nonNegativeInt('--promises'))
     .option('--max-states <n>', 'stop after this many states (the verdict is then incomplete)', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'stop after this long (the verdict is then incomplete)', positiveNumber('--timeout'))
+    .option('--search <order>', 'bfs: breadth-first, every counterexample a shortest one (default); dfs: depth-first, as SPIN, for violations deep in spaces too large for bfs to reach them (the counterexample is the path taken; liveness properties are left unchecked)', searchOrder)
+    .option('--seed <n>', 'with --search dfs: shuffle each state\'s successors from this seed (another seed explores another part first)', nonNegativeInt('--seed'))
     .option('--exact', 'store whole states instead of 64-bit fingerprints (always so when a liveness property is checked)')
     .option('--json', 'print one JSON object')
     .option('--report <dir>', 'write a report folder per violation into <dir> (HTML, ITF, DOT, GraphML, Mermaid, summary.json)')
@@ -48,6 +50,8 @@ export function registerCheck(program: Command, { io, setExit }: CommandContext)
               ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
               ...(opts.timeout !== undefined ? { timeoutSeconds: opts.timeout } : {}),
               ...(opts.exact ? { exact: true } : {}),
+              ...(opts.search !== undefined ? { order: opts.search } : {}),
+              ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
               ...(opts.property ? { properties: opts.property } : {}),
               ...(progress ? { onProgress: progress } : {}),
             },

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { usageError } from '../errors.ts';
 import { ALL_MEMORY_MODEL_NAMES, MEMORY_MODELS, memoryModelInfo } from '../memory/index.ts';
 import type { MemoryModelName } from '../memory/model.ts';
+import type { SearchOrder } from '../result.ts';
 import type { Progress } from '../explore/search.ts';
 import { num } from '../../reports/text.ts';
 
@@ -45,6 +46,13 @@ export function positiveNumber(name: string) {
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds, got '${raw}'`);
     return n;
   };
+}
+
+/** `--search`: bfs (breadth-first, shortest counterexamples) or dfs (depth-first, as SPIN). */
+export function searchOrder(raw: string): SearchOrder {
+  if (raw === 'bfs') return 'breadth-first';
+  if (raw === 'dfs') return 'depth-first';
+  throw new InvalidArgumentError(`--search is bfs or dfs, got '${raw}'`);
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

@@ -51,11 +51,15 @@ export class Certification {
   private readonly record = (cell: number, value: number): void => { this.writes.add((BigInt(cell) << 32n) | BigInt(value >>> 0)); };
   private readonly push: SuccessorSink;
   private readonly threads: number;
-  /** per thread: the key buffer and the caches of certified promise candidates and of admits() */
+  /**
+   * Per thread: the key buffer, the set of keys met (numbering them), and by key number the
+   * two cached answers: certified promise candidates (undefined: not yet asked) and admits()
+   * (0: not yet asked, 1: no, 2: yes). One key set serves both, as both are asked of the
+   * same states.
+   */
   private readonly keys: Int32Array[];
-  private readonly candidateKeys: ExactStateSet[];
-  private readonly candidateLists: (readonly number[])[][] = [];
-  private readonly admitKeys: ExactStateSet[];
+  private readonly keySets: ExactStateSet[];
+  private readonly candidateLists: (readonly number[] | undefined)[][] = [];
   private readonly admitResults: Uint8Array[] = [];
 
   constructor(cp: CompiledProgram, private readonly promises: PromiseSupport, makeSolo: (mm: MemoryModel) => SuccessorGenerator) {
@@ -66,8 +70,7 @@ export class Certification {
     this.visited = new ExactStateSet(this.width, 10);
     const L = cp.layout;
     this.keys = cp.threads.map((th, t) => new Int32Array(1 + th.nregs + L.ghostCells + promises.localWidth(t)));
-    this.candidateKeys = this.keys.map((k) => new ExactStateSet(k.length, 10));
-    this.admitKeys = this.keys.map((k) => new ExactStateSet(k.length, 10));
+    this.keySets = this.keys.map((k) => new ExactStateSet(k.length, 10));
     this.candidateLists = this.keys.map(() => []);
     this.admitResults = this.keys.map(() => new Uint8Array(1024));
     this.keyOf = (s, t) => {
@@ -97,16 +100,22 @@ export class Certification {
   /** The cache key of thread t in `s` (its hash left in `this.fp.lo`). */
   private readonly keyOf: (s: Int32Array, t: number) => Int32Array;
 
+  /** The number of thread t's key in `s` in its key set, adding it when new. */
+  private keyId(s: Int32Array, t: number): number {
+    const k = this.keyOf(s, t);
+    const id = this.keySets[t].insert(k, this.fp.lo);
+    return id < 0 ? -id - 1 : id;
+  }
+
   /** Whether thread t, which just stepped to `s`, can fulfil its outstanding promises alone. */
   admits(s: Int32Array, t: number): boolean {
     if (this.promises.outstanding(s, t) === 0) return true;
-    const k = this.keyOf(s, t);
-    const id = this.admitKeys[t].insert(k, this.fp.lo);
-    if (id < 0) return this.admitResults[t][-id - 1] === 1;
-    const ok = this.certify(s, t, -1);
+    const id = this.keyId(s, t);
     let r = this.admitResults[t];
-    if (id >= r.length) { const g = new Uint8Array(r.length * 2); g.set(r); this.admitResults[t] = r = g; }
-    r[id] = ok ? 1 : 0;
+    if (id >= r.length) { const g = new Uint8Array(Math.max(r.length * 2, id + 1)); g.set(r); this.admitResults[t] = r = g; }
+    if (r[id] !== 0) return r[id] === 2;
+    const ok = this.certify(s, t, -1);
+    r[id] = ok ? 2 : 1;
     return ok;
   }
 
@@ -230,9 +239,9 @@ export class Certification {
 
   /** The writes t may promise from `cur` (certified), as [cell, value, cell, value, ...]; cached. */
   private promisable(cur: Int32Array, t: number, scratch: Int32Array): readonly number[] {
-    const k = this.keyOf(cur, t);
-    const id = this.candidateKeys[t].insert(k, this.fp.lo);
-    if (id < 0) return this.candidateLists[t][-id - 1];
+    const id = this.keyId(cur, t);
+    const known = this.candidateLists[t][id];
+    if (known !== undefined) return known;
     const out: number[] = [];
     const next = this.nextWrite(cur, t);
     for (const [cell, value] of this.candidates(cur, t)) {

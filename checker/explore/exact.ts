@@ -5,15 +5,31 @@
  * by its number (the search numbers states in the order it first reaches them), which
  * liveness checking needs to rebuild cycles.
  *
- * Storage: vectors in fixed-size chunks of an arena; an open-addressing table of state
- * numbers + 1 (0 = empty), probed by one 32-bit lane of the fingerprint.
+ * It is also the exact cache of certification (explore/certification.ts), keyed by a
+ * thread's part of the state.
+ *
+ * Storage: each vector encoded against zeros (state-codec.ts: sparse vectors take the bytes
+ * of their non-zero words, 643-word ARMv8 states a few dozen), appended to byte chunks of
+ * an arena, its offset kept by number; an open-addressing table of state numbers + 1
+ * (0 = empty), probed by one 32-bit lane of the fingerprint. A lookup compares the stored
+ * encoding with the vector directly, without decoding it.
  */
-const CHUNK_STATES = 1 << 14;
+import { decodeState, encodeState, equalsAbsolute, maxEncodedBytes } from './state-codec.ts';
+
+const FIRST_CHUNK_BYTES = 1 << 16;
+const MAX_CHUNK_BYTES = 1 << 22;
 
 export class ExactStateSet {
-  private readonly chunks: Int32Array[] = [];
+  private readonly chunks: Uint8Array[] = [];
+  /** the chunk being appended to, and where */
+  private wIndex = 0;
+  private wPos = 0;
+  private readonly worst: number;
+  private readonly zeros: Int32Array;
   private table: Int32Array;
   private hashes: Int32Array;
+  /** by state number: where its encoding starts, as chunk index × 2^32 + offset */
+  private where: Float64Array;
   private mask: number;
   private limit: number;
   size = 0;
@@ -27,6 +43,9 @@ export class ExactStateSet {
     this.initialCapacity = cap;
     this.table = new Int32Array(cap);
     this.hashes = new Int32Array(1024);
+    this.where = new Float64Array(1024);
+    this.worst = maxEncodedBytes(width);
+    this.zeros = new Int32Array(width);
     this.mask = cap - 1;
     this.limit = Math.floor(cap * 0.7);
   }
@@ -48,15 +67,28 @@ export class ExactStateSet {
       i = (i + 1) & this.mask;
     }
     const id = this.size;
-    const c = id / CHUNK_STATES | 0;
-    if (c === this.chunks.length) this.chunks.push(new Int32Array(CHUNK_STATES * w));
-    this.chunks[c].set(s.subarray(0, w), (id % CHUNK_STATES) * w);
     if (id === this.hashes.length) {
       const nh = new Int32Array(this.hashes.length * 2);
       nh.set(this.hashes);
       this.hashes = nh;
+      const nw = new Float64Array(this.where.length * 2);
+      nw.set(this.where);
+      this.where = nw;
     }
     this.hashes[id] = h;
+    let chunk = this.chunks[this.wIndex];
+    if (chunk === undefined || this.wPos + this.worst > chunk.length) {
+      if (chunk !== undefined) { this.wIndex++; this.wPos = 0; }
+      chunk = this.chunks[this.wIndex];
+      if (chunk === undefined) {
+        // chunks double up to a cap, so the many small sets of certification stay small
+        const size = Math.max(2 * this.worst, Math.min(MAX_CHUNK_BYTES, FIRST_CHUNK_BYTES << this.wIndex));
+        chunk = new Uint8Array(size);
+        this.chunks.push(chunk);
+      }
+    }
+    this.where[id] = this.wIndex * 2 ** 32 + this.wPos;
+    this.wPos = encodeState(s, this.zeros, w, chunk, this.wPos);
     this.table[i] = id + 1;
     this.lastId = id;
     if (++this.size > this.limit) this.grow();
@@ -70,11 +102,10 @@ export class ExactStateSet {
 
   /** Copies state number `id` into `out`. */
   get(id: number, out: Int32Array): void {
-    // a plain loop: liveness reads every state back, and a subarray view per call would allocate
-    const w = this.width;
-    const off = (id % CHUNK_STATES) * w;
-    const chunk = this.chunks[id / CHUNK_STATES | 0];
-    for (let j = 0; j < w; j++) out[j] = chunk[off + j];
+    const at = this.where[id];
+    const c = Math.floor(at / 2 ** 32);
+    out.fill(0, 0, this.width);
+    decodeState(this.chunks[c], at - c * 2 ** 32, out, this.width);
   }
 
   /** Forget every state (keeping the storage, unless the table grew large), for sets reused many times. */
@@ -89,18 +120,18 @@ export class ExactStateSet {
     }
     this.size = 0;
     this.lastId = -1;
+    this.wIndex = 0;
+    this.wPos = 0;
   }
 
   get bytes(): number {
-    return this.table.byteLength + this.hashes.byteLength + this.chunks.reduce((n, c) => n + c.byteLength, 0);
+    return this.table.byteLength + this.hashes.byteLength + this.where.byteLength + this.chunks.reduce((n, c) => n + c.byteLength, 0);
   }
 
   private equals(id: number, s: Int32Array): boolean {
-    const w = this.width;
-    const chunk = this.chunks[id / CHUNK_STATES | 0];
-    const off = (id % CHUNK_STATES) * w;
-    for (let j = 0; j < w; j++) if (chunk[off + j] !== s[j]) return false;
-    return true;
+    const at = this.where[id];
+    const c = Math.floor(at / 2 ** 32);
+    return equalsAbsolute(this.chunks[c], at - c * 2 ** 32, s, this.width);
   }
 
   private grow(): void {

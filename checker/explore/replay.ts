@@ -107,7 +107,8 @@ function diff(a: readonly StateEntry[], b: readonly StateEntry[]): Change[] {
 }
 
 /**
- * Rebuilds the shortest counterexample for violation `v` of a finished search. `checked`
+ * Rebuilds the counterexample for violation `v` of a finished search: the path the search
+ * reached it by, a shortest one when the search was breadth-first. `checked`
  * must be the property set the search ran with: asserts of unchecked properties pass, and
  * replaying them otherwise would change which step each recorded move index names.
  */
@@ -155,6 +156,7 @@ export function replay(cp: CompiledProgram, mm: MemoryModel, outcome: SearchOutc
       violation: violationText,
       final: before,
       violatingReads: stepViolation ? ev.readsOfLastInstruction() : ev.newestReads(),
+      ...(outcome.order === 'depth-first' ? { order: outcome.order } : {}),
     };
   } finally {
     mm.tracer = null;

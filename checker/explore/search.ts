@@ -16,8 +16,8 @@
  * violated are `incomplete`, never `holds`.
  *
  * Memory per state: the visited set (8 bytes of fingerprint, or the whole vector in exact
- * mode, at load ≤ 0.7) and 8 bytes of parent link and move; full vectors only for the
- * current and the next level.
+ * mode, at load ≤ 0.7) and 8 bytes of parent link and move; for the current and the next
+ * level, each state encoded as its difference from the one before it (frontier.ts).
  *
  * For liveness the search can also hand every edge to an EdgeSink (checker/liveness/graph.ts
  * keeps them in CSR arrays). That needs exact mode, where every state has a number that a
@@ -26,9 +26,12 @@
  */
 import type { CompiledProgram } from '../compile.ts';
 import type { MemoryModel } from '../memory/model.ts';
-import type { StopReason } from '../result.ts';
+import type { SearchOrder, StopReason } from '../result.ts';
 import { ExactStateSet } from './exact.ts';
 import { Fingerprinter } from './fingerprint.ts';
+import { Frontier } from './frontier.ts';
+import { StateStack } from './state-stack.ts';
+import { Xorshift32 } from './random.ts';
 import { SuccessorGenerator, type SuccessorSink } from './successors.ts';
 import { FingerprintSet } from './visited.ts';
 import { DeadlockCheck, InvariantCheck, isValidEnd } from '../../properties/index.ts';
@@ -55,8 +58,18 @@ export interface SearchOptions {
   readonly progressIntervalMs?: number;
   /** called with every terminal state in which every thread has validly ended (litmus final states) */
   readonly onFinal?: (s: Int32Array, id: number) => void;
-  /** receives every edge of the state graph (exact mode only), for liveness */
+  /** receives every edge of the state graph (exact mode, breadth-first only), for liveness */
   readonly edges?: EdgeSink;
+  /**
+   * 'breadth-first' (default): every state is reached first along a shortest path, so each
+   * violation's counterexample is a shortest one. 'depth-first': the state reached last is
+   * expanded first, as SPIN does; it keeps fewer states pending on deep, wide state spaces
+   * and may reach a deep violation long before breadth-first order would, but its
+   * counterexample is the path the search took (not, in general, a shortest one).
+   */
+  readonly order?: SearchOrder;
+  /** depth-first only: expand each state's successors in an order shuffled from this seed */
+  readonly seed?: number;
 }
 
 /**
@@ -102,6 +115,7 @@ export interface SearchOutcome {
   /** the path of moves from an initial state to state `id`: [initial index, move, move, ...] */
   pathTo(id: number): number[];
   readonly exactSet: ExactStateSet | null;
+  readonly order: SearchOrder;
 }
 
 class Growable {
@@ -129,9 +143,16 @@ class BreadthFirstSearch implements SuccessorSink {
   private readonly exactSet: ExactStateSet | null;
   private readonly parents = new Growable(1 << 16);
   private readonly moves = new Growable(1 << 16);
-  private cur = new Growable(1 << 12);
-  private next = new Growable(1 << 12);
-  private nextCount = 0;
+  /** the level being expanded, and the level its successors fill */
+  private cur: Frontier;
+  private next: Frontier;
+  /** the number of each level's first state */
+  private curFirst = 0;
+  private nextFirst = 0;
+  /** depth-first order: the states reached and not yet expanded (null: breadth-first) */
+  private readonly stack: StateStack | null;
+  private readonly rng: Xorshift32 | null;
+  private readonly maxStates: number;
   private states = 0;
   private transitions = 0;
   private depth = 0;
@@ -150,6 +171,13 @@ class BreadthFirstSearch implements SuccessorSink {
 
   constructor(private readonly cp: CompiledProgram, private readonly mm: MemoryModel, private readonly opts: SearchOptions) {
     this.width = cp.layout.size;
+    const pool: Uint8Array[] = [];
+    this.cur = new Frontier(this.width, pool);
+    this.next = new Frontier(this.width, pool);
+    this.stack = opts.order === 'depth-first' ? new StateStack(this.width) : null;
+    this.rng = opts.seed !== undefined ? new Xorshift32(opts.seed) : null;
+    if (this.rng !== null && this.stack === null) throw new Error('search: a seed shuffles the depth-first order only');
+    this.maxStates = opts.maxStates ?? Infinity;
     this.gen = new SuccessorGenerator(cp, mm, { checked: opts.checked });
     this.fpSet = opts.exact ? null : new FingerprintSet();
     this.exactSet = opts.exact ? new ExactStateSet(this.width) : null;
@@ -166,66 +194,31 @@ class BreadthFirstSearch implements SuccessorSink {
     this.ends = Int32Array.from(cp.threads.map((t) => t.end));
     this.edges = opts.edges ?? null;
     if (this.edges !== null && this.exactSet === null) throw new Error('search: recording the state graph needs exact mode');
+    if (this.edges !== null && this.stack !== null) throw new Error('search: recording the state graph needs breadth-first order');
   }
 
   run(): SearchOutcome {
-    const started = performance.now();
-    const deadline = this.opts.timeoutMs === undefined ? Infinity : started + this.opts.timeoutMs;
-    const maxStates = this.opts.maxStates ?? Infinity;
-    const progressEvery = this.opts.progressIntervalMs ?? 3000;
-    let nextProgress = started + progressEvery;
-    let stopReason: StopReason = 'exhausted';
+    this.started = performance.now();
+    this.deadline = this.opts.timeoutMs === undefined ? Infinity : this.started + this.opts.timeoutMs;
+    this.nextProgress = this.started + (this.opts.progressIntervalMs ?? 3000);
 
     this.expanding = -1;
     this.moveIndex = 0;
     this.gen.initialStates(this);
-    this.swapLevels();
-
-    const W = this.width + 1;
-    const s = new Int32Array(this.width);
-    this.src = s;
-    const edges = this.edges;
-    let expansions = 0;
-    outer: while (this.curCount > 0 && this.remaining > 0) {
-      const buf = this.cur.data;
-      for (let e = 0; e < this.curCount; e++) {
-        const off = e * W;
-        const id = buf[off];
-        s.set(buf.subarray(off + 1, off + W));
-        this.expanding = id;
-        this.moveIndex = 0;
-        if (edges !== null) edges.expand(id);
-        this.gen.generate(s, this);
-        if (this.moveIndex === 0) this.terminal(s, id);
-        if (this.remaining === 0) { stopReason = 'all-violated'; break outer; }
-        if (this.states >= maxStates) { stopReason = 'max-states'; break outer; }
-        if ((++expansions & 1023) === 0) {
-          const now = performance.now();
-          if (now >= deadline) { stopReason = 'timeout'; break outer; }
-          if (this.opts.onProgress && now >= nextProgress) {
-            nextProgress = now + progressEvery;
-            const secs = (now - started) / 1000;
-            this.opts.onProgress({
-              states: this.states, transitions: this.transitions, statesPerSecond: this.states / secs,
-              frontier: this.curCount - e - 1 + this.nextCount, depth: this.depth, seconds: secs,
-            });
-          }
-        }
-      }
-      this.swapLevels();
-      if (this.curCount > 0) this.depth++;
-    }
-    if (this.remaining === 0 && stopReason === 'exhausted' && this.curCount > 0) stopReason = 'all-violated';
+    this.pushFresh();
+    let stopReason = this.stack !== null ? this.depthFirst() : this.breadthFirst();
+    if (this.remaining === 0 && stopReason === 'exhausted') stopReason = 'all-violated';
 
     const parents = this.parents.data, moves = this.moves.data;
     return {
       states: this.states,
       transitions: this.transitions,
-      depth: this.depth,
-      seconds: (performance.now() - started) / 1000,
+      depth: this.maxDepth,
+      seconds: (performance.now() - this.started) / 1000,
       stopReason,
       violations: this.violations,
       exactSet: this.exactSet,
+      order: this.stack !== null ? 'depth-first' : 'breadth-first',
       pathTo(id: number): number[] {
         const path: number[] = [];
         for (let i = id; i >= 0; i = parents[i]) path.push(moves[i]);
@@ -234,14 +227,110 @@ class BreadthFirstSearch implements SuccessorSink {
     };
   }
 
-  private curCount = 0;
+  private started = 0;
+  private deadline = Infinity;
+  private nextProgress = Infinity;
+  private expansions = 0;
+  private maxDepth = 0;
+
+  /** Level by level; a level's states were numbered consecutively as they were reached. */
+  private breadthFirst(): StopReason {
+    this.swapLevels();
+    while (this.cur.count > 0 && this.remaining > 0) {
+      const level = this.cur;
+      const first = this.curFirst, n = level.count;
+      level.beginReading();
+      for (let e = 0; e < n; e++) {
+        const stop = this.expand(level.read(), first + e);
+        if (stop !== null) return stop;
+      }
+      this.swapLevels();
+      if (this.cur.count > 0) this.maxDepth = ++this.depth;
+    }
+    return 'exhausted';
+  }
+
+  /** The most recently reached state first: a state's successors are all reached before the first of them is expanded. */
+  private depthFirst(): StopReason {
+    const stack = this.stack!;
+    while (stack.size > 0 && this.remaining > 0) {
+      const s = stack.pop();
+      this.depth = stack.poppedDepth;
+      if (this.depth > this.maxDepth) this.maxDepth = this.depth;
+      const stop = this.expand(s, stack.poppedId);
+      if (stop !== null) return stop;
+    }
+    return 'exhausted';
+  }
+
+  /** Expands state `id` (at `this.depth`); why the search must stop now, or null. */
+  private expand(s: Int32Array, id: number): StopReason | null {
+    this.src = s;
+    this.expanding = id;
+    this.moveIndex = 0;
+    if (this.edges !== null) this.edges.expand(id);
+    this.gen.generate(s, this);
+    if (this.stack !== null) this.pushFresh();
+    if (this.moveIndex === 0) this.terminal(s, id);
+    if (this.remaining === 0) return 'all-violated';
+    if (this.states >= this.maxStates) return 'max-states';
+    if ((++this.expansions & 1023) === 0) {
+      const now = performance.now();
+      if (now >= this.deadline) return 'timeout';
+      const onProgress = this.opts.onProgress;
+      if (onProgress && now >= this.nextProgress) {
+        this.nextProgress = now + (this.opts.progressIntervalMs ?? 3000);
+        const secs = (now - this.started) / 1000;
+        const frontier = this.stack !== null ? this.stack.size : this.cur.remaining + this.next.count;
+        onProgress({
+          states: this.states, transitions: this.transitions, statesPerSecond: this.states / secs,
+          frontier, depth: this.depth, seconds: secs,
+        });
+      }
+    }
+    return null;
+  }
+
+  /** the new states the expansion in progress reached (depth-first), in slots reused */
+  private readonly fresh: Int32Array[] = [];
+  private readonly freshId: number[] = [];
+  private readonly freshDepth: number[] = [];
+  private freshCount = 0;
+
+  private holdFresh(s: Int32Array, id: number, depth: number): void {
+    const k = this.freshCount++;
+    if (k === this.fresh.length) this.fresh.push(new Int32Array(this.width));
+    this.fresh[k].set(s.subarray(0, this.width));
+    this.freshId[k] = id;
+    this.freshDepth[k] = depth;
+  }
+
+  /**
+   * Pushes the new states of the last expansion so that the first reached is expanded
+   * first (SPIN's order), or, with a seed, in a random order (SPIN's -DT_RAND): a
+   * different seed explores a different part of a large space first.
+   */
+  private pushFresh(): void {
+    const n = this.freshCount, stack = this.stack!, rng = this.rng;
+    if (rng !== null) {
+      for (let k = n - 1; k > 0; k--) {
+        const j = rng.below(k + 1);
+        const s = this.fresh[k]; this.fresh[k] = this.fresh[j]; this.fresh[j] = s;
+        const id = this.freshId[k]; this.freshId[k] = this.freshId[j]; this.freshId[j] = id;
+        const d = this.freshDepth[k]; this.freshDepth[k] = this.freshDepth[j]; this.freshDepth[j] = d;
+      }
+    }
+    for (let k = n - 1; k >= 0; k--) stack.push(this.fresh[k], this.freshId[k], this.freshDepth[k]);
+    this.freshCount = 0;
+  }
 
   private swapLevels(): void {
-    const t = this.cur;
+    const done = this.cur;
+    done.reset();
     this.cur = this.next;
-    this.next = t;
-    this.curCount = this.nextCount;
-    this.nextCount = 0;
+    this.curFirst = this.nextFirst;
+    this.next = done;
+    this.nextFirst = this.states;
   }
 
   // --- SuccessorSink ----------------------------------------------------------------------
@@ -264,13 +353,9 @@ class BreadthFirstSearch implements SuccessorSink {
     this.moves.ensure(id + 1);
     this.parents.data[id] = this.expanding;
     this.moves.data[id] = move;
-    const W = w + 1;
-    this.next.ensure((this.nextCount + 1) * W);
-    const off = this.nextCount * W;
-    this.next.data[off] = id;
-    this.next.data.set(s.subarray(0, w), off + 1);
-    this.nextCount++;
     const length = this.expanding >= 0 ? this.depth + 1 : 0;
+    if (this.stack !== null) this.holdFresh(s, id, length);
+    else this.next.append(s);
     if (!this.promiseFree(s)) return;
     this.invariants.check(s, this.violations, (index) => {
       this.record({ property: index, at: 'state', stateId: id, move: -1, length, message: `invariant ${this.cp.properties[index].id} fails` });

@@ -8,50 +8,90 @@
  * or, where the violation comes before the promising thread has executed the instructions
  * its promise overtook, the explanation names that promise.
  */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { verifyModels, type VerifyRun } from '../../checker/verify.ts';
+import { verifyModels, type VerifyRow } from '../../checker/verify.ts';
 import type { Model } from '../../checker/model.ts';
+import type { Result } from '../../checker/result.ts';
 import { buildEventGraph } from '../../reports/graph.ts';
 
-export function verifyArmv8(model: Model, variant: string): VerifyRun[] {
-  return verifyModels([model], { variants: [variant], mms: ['armv8'] });
+/** What a cell's test looks at of each run verify made for it. */
+export interface CellRun {
+  readonly rows: readonly VerifyRow[];
+  readonly result: Result;
+  readonly settings: string | null;
 }
 
-/** `skip`: variants left to `npm run verify`, each with why. */
-export function describeArmv8Verify(model: Model, skip: Readonly<Record<string, string>> = {}): void {
+const cells = new Map<string, CellRun[]>();
+
+/** The runs verify makes for one cell (once per test file: a shape test reuses its cell's runs). */
+export function verifyArmv8(model: Model, variant: string): CellRun[] {
+  const key = `${model.name}/${variant}`;
+  let runs = cells.get(key);
+  if (runs === undefined) {
+    runs = verifyModels([model], { variants: [variant], mms: ['armv8'] }).map((r) => ({ rows: r.rows, result: r.result, settings: r.settings ?? null }));
+    cells.set(key, runs);
+  }
+  return runs;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The same, in a child process (armv8-verify-child.ts), so that the worker stays responsive. */
+export async function verifyArmv8InChild(model: Model, variant: string): Promise<CellRun[]> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(here, 'armv8-verify-child.ts'), model.name, variant], { maxBuffer: 1 << 28 });
+  return JSON.parse(stdout) as CellRun[];
+}
+
+/** Every cell agrees, every property is decided once, and each violation that needs weak memory is explained by it. */
+export function expectCellVerified(model: Model, variant: string, runs: readonly CellRun[]): void {
+  const rows = runs.flatMap((r) => r.rows);
+  expect(rows.filter((r) => r.comparison === 'differ' || r.comparison === 'incomplete' || r.comparison === 'unchecked')
+    .map((r) => `${r.property}: expected ${r.expected}, got ${r.verdict}`)).toEqual([]);
+  // every property of the model is decided, by exactly one run
+  expect(rows.map((r) => r.property).sort()).toEqual([...model.properties.map((p) => p.id), 'deadlock', 'runtime-error'].sort());
+  for (const run of runs) {
+    for (const p of run.result.properties.filter((q) => q.verdict === 'violated')) {
+      expect(p.trace, `${p.id} has a counterexample`).toBeDefined();
+      expect(p.trace!.steps.length).toBeGreaterThan(0);
+      if (model.expected(variant, 'sc', p.id) !== 'holds' || model.expected(variant, 'armv8', p.id) !== 'violated') continue;
+      const { explanation } = buildEventGraph(p.trace!);
+      const said = explanation.sentences.join(' ');
+      expect(said, `${variant} ${p.id}: the violation is no interleaving`).not.toMatch(/^Sequentially consistent/);
+      if (explanation.kind === 'cycle') {
+        // the cycle's reordering is named: a stale read, a promise, a store made visible late
+        expect(explanation.relaxed.length, `${variant} ${p.id}: a relaxed edge on the cycle`).toBeGreaterThan(0);
+        expect(said).toMatch(/reordering/);
+      } else {
+        // the cycle would run through instructions not yet executed: the promise is named
+        expect(p.trace!.events.some((e) => e.unexecuted)).toBe(true);
+        expect(said).toMatch(/promised its store .* had not executed it/);
+      }
+    }
+  }
+}
+
+/**
+ * `long`: variants whose cell takes minutes, each with what it takes; they run in a child
+ * process, so a test may take that long without stalling the worker.
+ */
+export function describeArmv8Verify(model: Model, long: Readonly<Record<string, string>> = {}): void {
   describe(`${model.name} under ARMv8 at verify's instance`, () => {
     // Each test is one synchronous search of up to ~40 s. Vitest's worker answers its RPC
     // only when the event loop turns, so give it a turn between tests: back-to-back
     // searches otherwise trip its 60 s "onTaskUpdate" timeout.
     beforeEach(() => new Promise<void>((resolve) => { setTimeout(resolve, 0); }));
-    const variants = model.variants.map((v) => v.id).filter((v) => skip[v] === undefined);
-    for (const [variant, why] of Object.entries(skip)) it.skip(`${variant}: ${why}`, () => {});
+    const variants = model.variants.map((v) => v.id).filter((v) => long[v] === undefined);
     it.each(variants)('%s: every cell agrees, and a violation that needs weak memory is explained by its reordering', (variant) => {
-      const runs = verifyArmv8(model, variant);
-      const rows = runs.flatMap((r) => r.rows);
-      expect(rows.filter((r) => r.comparison === 'differ' || r.comparison === 'incomplete' || r.comparison === 'unchecked')
-        .map((r) => `${r.property}: expected ${r.expected}, got ${r.verdict}`)).toEqual([]);
-      // every property of the model is decided, by exactly one run
-      expect(rows.map((r) => r.property).sort()).toEqual([...model.properties.map((p) => p.id), 'deadlock', 'runtime-error'].sort());
-      for (const run of runs) {
-        for (const p of run.result.properties.filter((q) => q.verdict === 'violated')) {
-          expect(p.trace, `${p.id} has a counterexample`).toBeDefined();
-          expect(p.trace!.steps.length).toBeGreaterThan(0);
-          if (model.expected(variant, 'sc', p.id) !== 'holds' || model.expected(variant, 'armv8', p.id) !== 'violated') continue;
-          const { explanation } = buildEventGraph(p.trace!);
-          const said = explanation.sentences.join(' ');
-          expect(said, `${variant} ${p.id}: the violation is no interleaving`).not.toMatch(/^Sequentially consistent/);
-          if (explanation.kind === 'cycle') {
-            // the cycle's reordering is named: a stale read, a promise, a store made visible late
-            expect(explanation.relaxed.length, `${variant} ${p.id}: a relaxed edge on the cycle`).toBeGreaterThan(0);
-            expect(said).toMatch(/reordering/);
-          } else {
-            // the cycle would run through instructions not yet executed: the promise is named
-            expect(p.trace!.events.some((e) => e.unexecuted)).toBe(true);
-            expect(said).toMatch(/promised its store .* had not executed it/);
-          }
-        }
-      }
+      expectCellVerified(model, variant, verifyArmv8(model, variant));
     });
+    for (const [variant, takes] of Object.entries(long)) {
+      it(`${variant} (${takes}, in a child process): every cell agrees, and a violation that needs weak memory is explained by its reordering`, async () => {
+        expectCellVerified(model, variant, await verifyArmv8InChild(model, variant));
+      }, 15 * 60_000);
+    }
   });
 }

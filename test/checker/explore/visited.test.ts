@@ -46,24 +46,61 @@ describe('FingerprintSet', () => {
 });
 
 describe('ExactStateSet', () => {
+  // sparse vectors of words of every size, as states are: mostly 0, some small, a few extreme
+  const word = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(0) },
+    { weight: 3, arbitrary: fc.integer({ min: -3, max: 3 }) },
+    { weight: 1, arbitrary: fc.constantFrom(-(2 ** 31), 2 ** 31 - 1, 127, 128, -65, 16384) },
+    { weight: 1, arbitrary: int32 },
+  );
+  const vectors = fc.integer({ min: 1, max: 40 }).chain((w) =>
+    fc.tuple(fc.constant(w), fc.array(fc.array(word, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 1500 })));
+
   it('stores whole vectors: equal vectors are one state, any difference is another, and states come back by number', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 2000 }), (vecs) => {
-        const set = new ExactStateSet(3, 4);
+      fc.property(vectors, ([w, vecs]) => {
+        const set = new ExactStateSet(w, 4);
         const fp = new Fingerprinter();
         const ids = new Map<string, number>();
         for (const v of vecs) {
           const s = Int32Array.from(v);
-          fp.hash(s, 0, 3);
+          fp.hash(s, 0, w);
           const key = v.join(',');
           const fresh = set.add(s, fp.lo & 1); // a 1-bit hash forces long probe chains
           expect(fresh).toBe(!ids.has(key));
           if (fresh) ids.set(key, ids.size);
+          expect(set.lastId).toBe(ids.get(key));
+          expect(set.is(set.lastId, s)).toBe(true);
         }
-        const out = new Int32Array(3);
+        expect(set.size).toBe(ids.size);
+        const out = new Int32Array(w).fill(7); // get overwrites every word
         for (const [key, id] of ids) {
           set.get(id, out);
           expect([...out].join(',')).toBe(key);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('after clear, holds only what is added again (storage reused)', () => {
+    fc.assert(
+      fc.property(vectors, vectors, ([w, a], [, b]) => {
+        const set = new ExactStateSet(w, 4);
+        const fp = new Fingerprinter();
+        const put = (v: number[]): boolean => {
+          const s = Int32Array.from({ length: w }, (_, i) => v[i] ?? 0);
+          fp.hash(s, 0, w);
+          return set.add(s, fp.lo);
+        };
+        for (const v of a) put(v);
+        set.clear();
+        expect(set.size).toBe(0);
+        const seen = new Set<string>();
+        for (const v of b) {
+          const key = Array.from({ length: w }, (_, i) => v[i] ?? 0).join(',');
+          expect(put(v)).toBe(!seen.has(key));
+          seen.add(key);
         }
       }),
       { numRuns: 40 },
