@@ -138,12 +138,12 @@ export function checkProgram(program: Program, opts: CheckOptions): Result {
       properties.push({ ...base, verdict: 'unchecked', ...(p.reason ? { reason: p.reason } : {}) });
       continue;
     }
-    if (depthFirst && p.liveness) {
-      properties.push({ ...base, verdict: 'unchecked', reason: 'a liveness property: the depth-first search does not keep the state graph it needs (check it breadth-first, the default)' });
-      continue;
-    }
     const v = outcome.violations[p.index];
     if (v) properties.push({ ...base, verdict: 'violated', trace: replay(cp, mm, outcome, v, checked) });
+    // depth-first, a liveness property is violated only where its safety form is (a deadlock it names)
+    else if (depthFirst && p.liveness) {
+      properties.push({ ...base, verdict: 'unchecked', reason: 'a liveness property: the depth-first search does not keep the state graph it needs (check it breadth-first, the default)' });
+    }
     else if (p.liveness && graph && outcome.exactSet) {
       const t0 = performance.now();
       live ??= new LivenessChecker(cp, mm, outcome.exactSet, graph, outcome, outcome.stopReason === 'exhausted', {

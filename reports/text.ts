@@ -25,6 +25,7 @@ export function renderBounds(r: Pick<Result, 'states' | 'transitions' | 'depth' 
   } else if (b.buffer !== null) {
     parts.push(`store buffers ≤ ${b.buffer} entries (${b.bufferReached ? 'full at times: verdicts hold for buffers this deep only' : 'never full'})`);
   }
+  if (b.order === 'depth-first') parts.push(`depth-first${b.seed !== null ? `, shuffled from seed ${b.seed}` : ''}`);
   parts.push(b.mode === 'exact' ? 'exact state storage' : `64-bit fingerprints, P(missed state) ≈ ${(b.collisionProbability ?? 0).toExponential(1)}`);
   if (b.maxStates !== null) parts.push(`max ${num(b.maxStates)} states`);
   if (b.timeoutSeconds !== null) parts.push(`timeout ${b.timeoutSeconds} s`);
@@ -97,7 +98,9 @@ export function traceHeading(p: PropertyResult, t: Trace): string {
     const loopSteps = t.steps.length - t.loop;
     return `${p.id} violated: a lasso, ${t.loop} step${t.loop === 1 ? '' : 's'} to the loop, then ${loopSteps} step${loopSteps === 1 ? '' : 's'} repeating forever`;
   }
-  if (LIVENESS.has(p.kind)) return `${p.id} violated: a run of ${t.steps.length} steps that ends there`;
+  const dfs = t.order === 'depth-first';
+  if (LIVENESS.has(p.kind)) return `${p.id} violated: a run of ${t.steps.length} steps that ends there${dfs ? ' (found depth-first: not necessarily a shortest one)' : ''}`;
+  if (dfs) return `${p.id} violated: counterexample found depth-first, ${t.steps.length} steps (the search's path, not necessarily a shortest one)`;
   return `${p.id} violated: shortest counterexample, ${t.steps.length} steps`;
 }
 
@@ -140,8 +143,10 @@ export function renderVerifyRun(run: VerifyRun): string {
   if (run.settings === undefined) return line;
   const p = run.result.params;
   const params = Object.keys(p).map((k) => `${k}=${p[k]}`).join(' ');
-  const promises = run.result.bounds.promises !== null ? ` --promises ${run.result.bounds.promises}` : '';
-  return `${line}\n${''.padEnd(32)}with ${params}${promises}: ${run.settings}`;
+  const b = run.result.bounds;
+  const promises = b.promises !== null ? ` --promises ${b.promises}` : '';
+  const order = b.order === 'depth-first' ? ` --search dfs${b.seed !== null ? ` --seed ${b.seed}` : ''}` : '';
+  return `${line}\n${''.padEnd(32)}with ${params}${promises}${order}: ${run.settings}`;
 }
 
 export interface VerifySummary {

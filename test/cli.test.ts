@@ -124,6 +124,22 @@ describe('xenmc check', () => {
   });
 });
 
+describe('--search dfs', () => {
+  it('finds the violation depth-first, says the counterexample is the search\'s path, leaves liveness unchecked; the same states as bfs', async () => {
+    const bfs = JSON.parse((await cli('check', 'ioreq', '--variant', 'A-B1', '--mm', 'pso', '--property', 'A1,A2,A3', '--json')).out);
+    const dfs = await cli('check', 'ioreq', '--variant', 'A-B1', '--mm', 'pso', '--search', 'dfs', '--seed', '2');
+    expect(dfs.code).toBe(1);
+    expect(dfs.out).toMatch(/violated: counterexample found depth-first, \d+ steps \(the search's path, not necessarily a shortest one\)/);
+    // A4 is a liveness property: only the breadth-first state graph decides it
+    expect(dfs.out).toMatch(/A4\s+unchecked .*liveness property: the depth-first search does not keep the state graph/);
+    expect(dfs.out).toContain('depth-first, shuffled from seed 2');
+    const j = JSON.parse((await cli('check', 'ioreq', '--variant', 'A-B1', '--mm', 'pso', '--property', 'A1,A2,A3', '--search', 'dfs', '--json')).out);
+    expect(j.bounds).toMatchObject({ order: 'depth-first', seed: null });
+    expect(bfs.bounds).toMatchObject({ order: 'breadth-first', seed: null });
+    expect([j.states, j.transitions]).toEqual([bfs.states, bfs.transitions]);
+  });
+});
+
 describe('bad input: one line naming what is wrong and what is supported, exit 2', () => {
   const cases: [string[], string][] = [
     [['check', 'nosuch'], `xenmc: unknown model 'nosuch' (built-in models: ${BUILTIN_NAMES}; or give the path of a .ts model file)`],
@@ -137,6 +153,9 @@ describe('bad input: one line naming what is wrong and what is supported, exit 2
     [['check', 'ioreq', '--property', 'A9'], "xenmc: unknown property 'A9' (properties: A1, A2, A3, A4, deadlock, runtime-error)"],
     [['check', 'ioreq', '--buffer', '0'], "xenmc: option '--buffer <n>' argument '0' is invalid. --buffer must be a positive integer, got '0'"],
     [['check', 'ioreq', '--frob'], "xenmc: unknown option '--frob'"],
+    [['check', 'ioreq', '--search', 'random'], "xenmc: option '--search <order>' argument 'random' is invalid. --search is bfs or dfs, got 'random'"],
+    [['check', 'ioreq', '--seed', '4'], 'xenmc: --seed shuffles the depth-first order: give --search dfs with it'],
+    [['check', 'ioreq', '--search', 'dfs', '--property', 'A4'], "xenmc: property 'A4' is a liveness property, which needs the whole state graph: check it with the default breadth-first search, not --search dfs"],
     [['frobnicate'], "xenmc: unknown command 'frobnicate' (commands: list, check, verify, litmus)"],
     [['verify', '--model', 'nosuch'], `xenmc: unknown model 'nosuch' (built-in models: ${BUILTIN_NAMES})`],
   ];

@@ -29,7 +29,7 @@ function summaryRows(s: Subject, tg: TraceGraphs): [string, string][] {
     ['parameters', esc(Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ') || '—')],
     ['property', `<b>${esc(s.property.id)}</b> — ${esc(s.property.description)}`],
     ['verdict', `<span class="verdict-${esc(s.property.verdict)}">${esc(s.property.verdict)}</span>`],
-    [s.kind === 'witness' ? 'witness' : 'counterexample', `${tg.trace.steps.length} steps, ${tg.trace.events.length} memory events${s.kind === 'counterexample' ? ' (shortest: breadth-first search)' : ''}`],
+    [s.kind === 'witness' ? 'witness' : 'counterexample', `${tg.trace.steps.length} steps, ${tg.trace.events.length} memory events${s.kind !== 'counterexample' ? '' : tg.trace.order === 'depth-first' ? ' (found depth-first: not necessarily the shortest)' : ' (shortest: breadth-first search)'}`],
   ];
   if (s.run) {
     rows.push(['search', esc(renderBounds(s.run))]);

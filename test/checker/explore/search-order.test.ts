@@ -80,6 +80,16 @@ describe('depth-first search', () => {
     expect(() => check(vits, 'D-F1', 'sc', { order: 'depth-first', properties: ['D2'] })).toThrow(/'D2' is a liveness property.*breadth-first/);
   });
 
+  it('a liveness property whose safety form fails (a deadlock it names) is found violated depth-first too', () => {
+    // ioreq A-B5 under TSO: the lost wakeup, the vCPU asleep in Xen over IORESP_READY
+    const r = check(ioreq, 'A-B5', 'tso', { order: 'depth-first', seed: 1 });
+    const a4 = r.properties.find((p) => p.id === 'A4')!;
+    expect(a4.verdict).toBe('violated');
+    expect(a4.trace!.order).toBe('depth-first');
+    expect(a4.trace!.violation).toMatch(/deadlock/);
+    expect(traceHeading(a4, a4.trace!)).toMatch(/a run of \d+ steps that ends there \(found depth-first: not necessarily a shortest one\)/);
+  });
+
   it('a seed without depth-first order is refused', () => {
     expect(() => check(vits, 'D-F1', 'sc', { seed: 3 })).toThrow(/--seed shuffles the depth-first order/);
   });
