@@ -7,6 +7,7 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 120_000,
+    setupFiles: ['test/support/event-loop-turn.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -18,8 +18,8 @@ describeArmv8Verify(feBeConfig);
 describeArmv8Verify(vits, { 'D-B5': '3.3 M states, over 2 minutes' });
 
 describe('vits D-B3 under ARMv8: found depth-first, the MP shape protocols.md describes', () => {
-  it('vCPU0 promises dirty ahead of hcfg, vCPU1\'s INV takes the dirty bit, the ITS loads the old hcfg, vCPU0\'s own INV is dropped', () => {
-    const [dfs, rest] = verifyArmv8(vits, 'D-B3');
+  it('vCPU0 promises dirty ahead of hcfg, vCPU1\'s INV takes the dirty bit, the ITS loads the old hcfg, vCPU0\'s own INV is dropped', async () => {
+    const [dfs, rest] = await verifyArmv8(vits, 'D-B3');
     expect(dfs.settings).toMatch(/searched depth-first/);
     expect(dfs.result.bounds).toMatchObject({ order: 'depth-first', seed: 10, promises: 1 });
     expect(dfs.result.params.vcpus).toBe(2);

@@ -12,8 +12,8 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { verifyModels, type VerifyRow } from '../../checker/verify.ts';
+import { describe, expect, it } from 'vitest';
+import type { VerifyRow } from '../../checker/verify.ts';
 import type { Model } from '../../checker/model.ts';
 import type { Result } from '../../checker/result.ts';
 import { buildEventGraph } from '../../reports/graph.ts';
@@ -25,25 +25,24 @@ export interface CellRun {
   readonly settings: string | null;
 }
 
-const cells = new Map<string, CellRun[]>();
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cells = new Map<string, Promise<CellRun[]>>();
 
-/** The runs verify makes for one cell (once per test file: a shape test reuses its cell's runs). */
-export function verifyArmv8(model: Model, variant: string): CellRun[] {
+/**
+ * The runs verify makes for one cell, in a child process (armv8-verify-child.ts): a cell is
+ * a synchronous search of up to minutes, which in vitest's worker would hold its event loop
+ * past its 60 s RPC timeout; awaited, the worker stays responsive. Once per test file: a
+ * shape test reuses its cell's runs.
+ */
+export function verifyArmv8(model: Model, variant: string): Promise<CellRun[]> {
   const key = `${model.name}/${variant}`;
   let runs = cells.get(key);
   if (runs === undefined) {
-    runs = verifyModels([model], { variants: [variant], mms: ['armv8'] }).map((r) => ({ rows: r.rows, result: r.result, settings: r.settings ?? null }));
+    runs = promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(here, 'armv8-verify-child.ts'), model.name, variant], { maxBuffer: 1 << 28 })
+      .then(({ stdout }) => JSON.parse(stdout) as CellRun[]);
     cells.set(key, runs);
   }
   return runs;
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The same, in a child process (armv8-verify-child.ts), so that the worker stays responsive. */
-export async function verifyArmv8InChild(model: Model, variant: string): Promise<CellRun[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(here, 'armv8-verify-child.ts'), model.name, variant], { maxBuffer: 1 << 28 });
-  return JSON.parse(stdout) as CellRun[];
 }
 
 /** Every cell agrees, every property is decided once, and each violation that needs weak memory is explained by it. */
@@ -74,23 +73,16 @@ export function expectCellVerified(model: Model, variant: string, runs: readonly
   }
 }
 
-/**
- * `long`: variants whose cell takes minutes, each with what it takes; they run in a child
- * process, so a test may take that long without stalling the worker.
- */
+/** `long`: variants whose cell takes minutes, each with what it takes (a longer time limit). */
 export function describeArmv8Verify(model: Model, long: Readonly<Record<string, string>> = {}): void {
   describe(`${model.name} under ARMv8 at verify's instance`, () => {
-    // Each test is one synchronous search of up to ~40 s. Vitest's worker answers its RPC
-    // only when the event loop turns, so give it a turn between tests: back-to-back
-    // searches otherwise trip its 60 s "onTaskUpdate" timeout.
-    beforeEach(() => new Promise<void>((resolve) => { setTimeout(resolve, 0); }));
     const variants = model.variants.map((v) => v.id).filter((v) => long[v] === undefined);
-    it.each(variants)('%s: every cell agrees, and a violation that needs weak memory is explained by its reordering', (variant) => {
-      expectCellVerified(model, variant, verifyArmv8(model, variant));
+    it.each(variants)('%s: every cell agrees, and a violation that needs weak memory is explained by its reordering', async (variant) => {
+      expectCellVerified(model, variant, await verifyArmv8(model, variant));
     });
     for (const [variant, takes] of Object.entries(long)) {
-      it(`${variant} (${takes}, in a child process): every cell agrees, and a violation that needs weak memory is explained by its reordering`, async () => {
-        expectCellVerified(model, variant, await verifyArmv8InChild(model, variant));
+      it(`${variant} (${takes}): every cell agrees, and a violation that needs weak memory is explained by its reordering`, async () => {
+        expectCellVerified(model, variant, await verifyArmv8(model, variant));
       }, 15 * 60_000);
     }
   });
