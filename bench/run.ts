@@ -22,12 +22,13 @@ import { runLitmusFile } from '../checker/litmus.ts';
 import ioreq from '../models/ioreq.ts';
 import ioreqBuffered from '../models/ioreq-buffered.ts';
 import armIoRetry from '../models/arm-io-retry.ts';
+import vits from '../models/vits.ts';
 import spinIoreq from './peers/spin-ioreq.ts';
 
 interface Config {
   readonly name: string;
   /** a built-in model, or `litmus` for the test file `litmus` (relative to ../shared/litmus) */
-  readonly model: 'ioreq' | 'ioreq-buffered' | 'arm-io-retry' | 'spin-ioreq' | 'litmus';
+  readonly model: 'ioreq' | 'ioreq-buffered' | 'arm-io-retry' | 'vits' | 'spin-ioreq' | 'litmus';
   readonly variant: string;
   readonly mm: MemoryModelName;
   readonly params: Record<string, number | string>;
@@ -35,6 +36,9 @@ interface Config {
   /** check only these properties (default: all; ioreq's A4 is a liveness property, so all means exact mode and the state graph) */
   readonly properties?: readonly string[];
   readonly promises?: number;
+  /** depth-first, shuffled from `seed` (default: breadth-first) */
+  readonly order?: 'depth-first';
+  readonly seed?: number;
   readonly litmus?: string;
   readonly quick: boolean;
   /** the SPIN peer run of the same configuration, if there is one */
@@ -66,12 +70,14 @@ const CONFIGS: readonly Config[] = [
   { name: 'ioreq A-F armv8 requests=1', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 1 }, quick: true },
   { name: 'ioreq A-F armv8 requests=2', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 2 }, quick: false },
   { name: 'ioreq A-F armv8 requests=1 promises=2', model: 'ioreq', variant: 'A-F', mm: 'armv8', params: { requests: 1 }, promises: 2, quick: false },
+  // depth-first: the one verify cell breadth-first cannot reach (vits D-B3 under ARMv8, models/vits.ts)
+  { name: 'vits D-B3 armv8 D1 depth-first seed 10', model: 'vits', variant: 'D-B3', mm: 'armv8', params: {}, properties: ['D1'], order: 'depth-first', seed: 10, quick: false },
   { name: 'litmus aarch64 3.2W', model: 'litmus', litmus: 'aarch64/herdtools7-armed-cats-v8/3.2W.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
   { name: 'litmus aarch64 IRIW', model: 'litmus', litmus: 'aarch64/herdtools7-readers-guide/IRIW.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
   { name: 'litmus aarch64 W+RW+W+RW', model: 'litmus', litmus: 'aarch64/herdtools7-readers-guide/W+RW+W+RW.litmus', variant: '', mm: 'armv8', params: {}, quick: true },
 ];
 
-const MODELS: Record<Exclude<Config['model'], 'litmus'>, Model> = { ioreq, 'ioreq-buffered': ioreqBuffered, 'arm-io-retry': armIoRetry, 'spin-ioreq': spinIoreq };
+const MODELS: Record<Exclude<Config['model'], 'litmus'>, Model> = { ioreq, 'ioreq-buffered': ioreqBuffered, 'arm-io-retry': armIoRetry, vits, 'spin-ioreq': spinIoreq };
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Measured {
@@ -102,6 +108,8 @@ function measureHere(c: Config): Measured {
     ...(c.buffer ? { buffer: c.buffer } : {}),
     ...(c.properties ? { properties: c.properties } : {}),
     ...(c.promises !== undefined ? { promises: c.promises } : {}),
+    ...(c.order !== undefined ? { order: c.order } : {}),
+    ...(c.seed !== undefined ? { seed: c.seed } : {}),
     onProgress: () => { peak = Math.max(peak, process.memoryUsage.rss()); },
     progressIntervalMs: 200,
   });

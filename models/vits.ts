@@ -207,8 +207,8 @@ const ARMV8_RUNS: Readonly<Record<string, VerifySettings | readonly VerifySettin
   'D-B2': { promises: 0, reason: 'an interleaving bug (violated under SC): two vCPUs, without promises (with one, beyond 23 GB)' },
   // Breadth-first, the violation is out of reach: 62 M states to depth 50 in 1,300 s (8 GB)
   // without it, the frontier still growing by 6.5 M states a level. Depth-first order
-  // reaches it (a 93–100-step path); shuffled from seed 10, after 0.5 M states (seeds 1–16:
-  // 0.5–2.6 M states where measured, and half of them not within 40 s).
+  // reaches it (a 93–100-step path); shuffled from seed 10, after 0.5 M states (of seeds
+  // 1–16, six found it within 40–60 s, after 0.5–3.1 M states; the others were stopped).
   'D-B3': [
     {
       properties: ['D1'], order: 'depth-first', seed: 10,
