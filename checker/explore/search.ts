@@ -1,8 +1,10 @@
 /**
- * Breadth-first search over the state graph, level by level, as TLC does: every state is
- * reached first along a shortest path, and a parent link plus the index of the step that
- * reached it (its "move") is kept per state, so any state's shortest trace can be
- * replayed from the initial state (replay.ts), the way SPIN replays a trail.
+ * The search over the state graph. By default breadth-first, level by level, as TLC does:
+ * every state is reached first along a shortest path, and a parent link plus the index of
+ * the step that reached it (its "move") is kept per state, so any state's shortest trace
+ * can be replayed from the initial state (replay.ts), the way SPIN replays a trail.
+ * Depth-first order (SearchOptions.order) keeps the same links, so its traces replay the
+ * same way; they are the paths the search took, not in general shortest ones.
  *
  * One search checks all of a program's properties and records the first violation of
  * each, which by breadth-first order is a shortest one:
@@ -17,7 +19,8 @@
  *
  * Memory per state: the visited set (8 bytes of fingerprint, or the whole vector in exact
  * mode, at load ≤ 0.7) and 8 bytes of parent link and move; for the current and the next
- * level, each state encoded as its difference from the one before it (frontier.ts).
+ * level, each state encoded as its difference from the one before it (frontier.ts), or,
+ * depth-first, for each state reached and not yet expanded, its encoding (state-stack.ts).
  *
  * For liveness the search can also hand every edge to an EdgeSink (checker/liveness/graph.ts
  * keeps them in CSR arrays). That needs exact mode, where every state has a number that a
@@ -205,7 +208,7 @@ class BreadthFirstSearch implements SuccessorSink {
     this.expanding = -1;
     this.moveIndex = 0;
     this.gen.initialStates(this);
-    this.pushFresh();
+    if (this.stack !== null) this.pushFresh();
     let stopReason = this.stack !== null ? this.depthFirst() : this.breadthFirst();
     if (this.remaining === 0 && stopReason === 'exhausted') stopReason = 'all-violated';
 
