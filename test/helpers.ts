@@ -1,5 +1,5 @@
 /** Small helpers shared by the test suites. */
-import { ModelBuilder } from '../checker/builder.ts';
+import { ModelBuilder, type Reg } from '../checker/builder.ts';
 import { checkProgram, type CheckOptions } from '../checker/check.ts';
 import type { Program } from '../checker/ir.ts';
 import type { MemoryModelName } from '../checker/memory/model.ts';
@@ -13,6 +13,20 @@ export function program(name: string, build: (m: ModelBuilder) => void): Program
 
 export function run(p: Program, mm: MemoryModelName, opts: Partial<CheckOptions> = {}): Result {
   return checkProgram(p, { mm, ...opts });
+}
+
+/**
+ * LB (a=x; y=1 ∥ b=y; x=1) with the invariant `LB`: not both loads read 1. SC and TSO keep
+ * it (R→W is never reordered there); under ARMv8 a promise breaks it.
+ */
+export function lbProgram(): Program {
+  return program('LB', (m) => {
+    const x = m.shared('x'), y = m.shared('y');
+    let a!: Reg, b!: Reg;
+    const p0 = m.thread('P0', (t) => { a = t.reg('a', 0); t.load(a, x); t.store(y, 1); });
+    const p1 = m.thread('P1', (t) => { b = t.reg('b', 0); t.load(b, y); t.store(x, 1); });
+    m.invariant('LB', m.done(p0).and(m.done(p1)).and(m.regOf(a).eq(1)).and(m.regOf(b).eq(1)).not());
+  });
 }
 
 export function prop(r: Result, id: string): PropertyResult {

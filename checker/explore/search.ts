@@ -135,10 +135,11 @@ class Growable {
 }
 
 export function search(cp: CompiledProgram, mm: MemoryModel, opts: SearchOptions = {}): SearchOutcome {
-  return new BreadthFirstSearch(cp, mm, opts).run();
+  return new StateSearch(cp, mm, opts).run();
 }
 
-class BreadthFirstSearch implements SuccessorSink {
+/** One search, breadth-first or depth-first (SearchOptions.order). */
+class StateSearch implements SuccessorSink {
   private readonly width: number;
   private readonly gen: SuccessorGenerator;
   private readonly fp = new Fingerprinter();

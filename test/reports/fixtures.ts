@@ -7,7 +7,7 @@ import { checkProgram } from '../../checker/check.ts';
 import type { MemoryModelName } from '../../checker/memory/model.ts';
 import type { Result, Trace } from '../../checker/result.ts';
 import ioreq from '../../models/ioreq.ts';
-import { program, prop, run } from '../helpers.ts';
+import { lbProgram, program, prop, run } from '../helpers.ts';
 
 /** SB (x=1; a=y ∥ y=1; b=x) under TSO: both loads read 0, the store-buffering cycle. */
 export function sbTrace(): Trace {
@@ -27,14 +27,7 @@ export function sbTrace(): Trace {
  * is created (at the promise) before the load that precedes it in program order.
  */
 export function lbTrace(): Trace {
-  const p = program('LB', (m) => {
-    const x = m.shared('x'), y = m.shared('y');
-    let a!: Reg, b!: Reg;
-    const p0 = m.thread('P0', (t) => { a = t.reg('a', 0); t.load(a, x); t.store(y, 1); });
-    const p1 = m.thread('P1', (t) => { b = t.reg('b', 0); t.load(b, y); t.store(x, 1); });
-    m.invariant('LB', m.done(p0).and(m.done(p1)).and(m.regOf(a).eq(1)).and(m.regOf(b).eq(1)).not());
-  });
-  return prop(run(p, 'armv8'), 'LB').trace!;
+  return prop(run(lbProgram(), 'armv8'), 'LB').trace!;
 }
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Reg } from '../../../checker/builder.ts';
 import type { FenceKind } from '../../../checker/ir.ts';
 import { prepare } from '../../../checker/check.ts';
-import { program, prop, run } from '../../helpers.ts';
+import { lbProgram, program, prop, run } from '../../helpers.ts';
 
 /** SB: x=1; a=y  ||  y=1; b=x. The outcome a=0 ∧ b=0 is the store-buffering shape. */
 function sb(middle: 'none' | FenceKind | 'xchg') {
@@ -63,14 +63,7 @@ describe('x86-TSO', () => {
   });
 
   it('LB and 2+2W keep their SC outcomes under TSO (R→W and W→W kept)', () => {
-    const lb = program('LB', (m) => {
-      const x = m.shared('x'), y = m.shared('y');
-      let a!: Reg, b!: Reg;
-      const p0 = m.thread('P0', (t) => { a = t.reg('a', 0); t.load(a, x); t.store(y, 1); });
-      const p1 = m.thread('P1', (t) => { b = t.reg('b', 0); t.load(b, y); t.store(x, 1); });
-      m.invariant('LB', m.done(p0).and(m.done(p1)).and(m.regOf(a).eq(1)).and(m.regOf(b).eq(1)).not());
-    });
-    expect(prop(run(lb, 'tso'), 'LB').verdict).toBe('holds');
+    expect(prop(run(lbProgram(), 'tso'), 'LB').verdict).toBe('holds');
     const ww = program('2+2W', (m) => {
       const x = m.shared('x'), y = m.shared('y');
       m.thread('P0', (t) => { t.store(x, 1); t.store(y, 2); });
